@@ -1,0 +1,139 @@
+"""The interface every check kind implements: a Pydantic spec model and an evaluator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from grader.i18n import Text
+from grader.results import Finding
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class CheckSpec(BaseModel):
+    """Fields every check has. Each kind subclasses this with a `kind` literal and its own fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="Unique id of the check within its step (lowercase, digits, '-').",
+                    pattern=ID_PATTERN)
+    points: float = Field(1.0, ge=0, le=1000, description="Points the check is worth.")
+    title: Text = Field(description="What is checked, as the learner reads it (zh and en).")
+    hint: Text | None = Field(None, description="How to fix it, shown when the check does not pass.")
+    depends_on: list[str] = Field(
+        default_factory=list,
+        description="Ids of checks in the same step that must pass first; otherwise this one is skipped.",
+    )
+    timeout: float | None = Field(
+        None, ge=0, le=3600, description="Seconds to keep polling (default: the lab's timeout)."
+    )
+    interval: float | None = Field(
+        None, gt=0, le=600, description="Seconds between two looks (default: the lab's interval)."
+    )
+
+    #: False for kinds that only read local files: one look is enough.
+    polls: ClassVar[bool] = True
+    #: False for kinds that never read the cluster (they grade even when it is unreachable).
+    needs_cluster: ClassVar[bool] = True
+
+
+class ClusterReader(Protocol):
+    """What checks may ask of a cluster. grader/kube.py implements it; unit tests use plain data."""
+
+    def list(self, kind: str, namespace: str | None) -> list[dict[str, Any]]: ...
+
+    def pod_logs(self, namespace: str, pod: str, container: str | None,
+                 tail_lines: int, limit_bytes: int) -> str: ...
+
+    def exec(self, namespace: str, pod: str, container: str | None,
+             command: list[str], timeout: float) -> ExecResult: ...
+
+    def proxy_get(self, namespace: str, service: str, port: int, path: str,
+                  timeout: float) -> HttpResult: ...
+
+    def port_forward_get(self, namespace: str, pod: str, port: int, path: str,
+                         timeout: float) -> HttpResult: ...
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    stdout: str
+    stderr: str
+    exit_code: int | None  # None when the stream ended without a status
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    url: str
+    status: int
+    body: str
+
+
+@dataclass
+class EvalContext:
+    cluster: ClusterReader
+    namespace: str
+    files_dir: Path  # where the learner saved files (manifests, quiz answers)
+    http_get: Callable[[str, float], HttpResult] | None = None  # plain HTTP from where labcheck runs
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, kind: str, name: str, namespaced: bool = True) -> dict[str, Any] | None:
+        """One object by name, from the shared list of its kind."""
+        for obj in self.cluster.list(kind, self.namespace if namespaced else None):
+            if obj.get("metadata", {}).get("name") == name:
+                return obj
+        return None
+
+
+Evaluator = Callable[[Any, EvalContext], Finding]
+
+
+def match_labels(selector: str | None, labels: Mapping[str, str] | None) -> bool:
+    """Equality-based label selector, as kubectl -l accepts: `a=b,c!=d,e` (and `!e`)."""
+    labels = labels or {}
+    for term in filter(None, (t.strip() for t in (selector or "").split(","))):
+        if "!=" in term:
+            key, value = (s.strip() for s in term.split("!=", 1))
+            if labels.get(key) == value:
+                return False
+        elif "=" in term:
+            key, value = (s.strip() for s in term.split("=", 1))
+            if labels.get(key.rstrip("=")) != value.lstrip("="):
+                return False
+        elif term.startswith("!"):
+            if term[1:] in labels:
+                return False
+        elif term not in labels:
+            return False
+    return True
+
+
+class SelectorMixin(BaseModel):
+    """Objects picked by name or by label selector."""
+
+    name: str | None = Field(None, description="Object name (metadata.name).")
+    label_selector: str | None = Field(
+        None, description="Label selector like kubectl -l: `app=web,tier!=db`."
+    )
+
+    @field_validator("label_selector")
+    @classmethod
+    def _valid_selector(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[\w./!=,\s-]*", value):
+            raise ValueError("only equality-based selectors are supported (a=b, a!=b, a, !a)")
+        return value
+
+    def selects(self, obj: Mapping[str, Any]) -> bool:
+        meta = obj.get("metadata", {})
+        if self.name is not None and meta.get("name") != self.name:
+            return False
+        return match_labels(self.label_selector, meta.get("labels"))
+
+    def describe(self) -> str:
+        return self.name if self.name else f"-l {self.label_selector}" if self.label_selector else "*"

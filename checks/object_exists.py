@@ -1,0 +1,65 @@
+"""object_exists: objects of any kind exist now, picked by name or label selector."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from checks.base import CheckSpec, EvalContext, SelectorMixin
+from grader.i18n import msg, register_messages
+from grader.kinds import check_kind_name, kind_info
+from grader.results import Finding, Outcome
+
+register_messages({
+    "exists.none": {
+        "en": "no {kind} {target} in {where} yet",
+        "zh": "{where}中还没有 {kind} {target}",
+    },
+    "exists.too_few": {
+        "en": "{count} {kind} {target} in {where}, expected at least {min_count}",
+        "zh": "{where}中有 {count} 个 {kind} {target}，至少需要 {min_count} 个",
+    },
+    "exists.ok": {
+        "en": "{kind} {names} exists",
+        "zh": "{kind} {names} 已存在",
+    },
+    "where.namespace": {"en": "namespace {namespace}", "zh": "命名空间 {namespace} "},
+    "where.cluster": {"en": "the cluster", "zh": "集群"},
+})
+
+
+class Spec(CheckSpec, SelectorMixin):
+    kind: Literal["object_exists"] = Field(description="Objects of a Kubernetes kind exist now.")
+    object_kind: str = Field(description="Kubernetes kind, e.g. Pod, Service, ConfigMap, Deployment.")
+    min_count: int = Field(1, ge=1, description="At least this many objects must match.")
+
+    @field_validator("object_kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        return check_kind_name(value)
+
+    @model_validator(mode="after")
+    def _has_target(self) -> Spec:
+        if self.name is None and self.label_selector is None:
+            raise ValueError("give `name` or `label_selector`")
+        return self
+
+
+def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
+    info = kind_info(spec.object_kind)
+    found = [o for o in ctx.cluster.list(spec.object_kind, ctx.namespace if info.namespaced else None)
+             if spec.selects(o)]
+    names = sorted(o["metadata"]["name"] for o in found)
+    place = msg("where.namespace", namespace=ctx.namespace) if info.namespaced else msg("where.cluster")
+    expected = {"count": f">= {spec.min_count}"}
+    actual = {"count": str(len(found))}
+    if len(found) < spec.min_count:
+        key = "exists.none" if not found else "exists.too_few"
+        return Finding(Outcome.PENDING,
+                       msg(key, kind=spec.object_kind, target=spec.describe(), where=place,
+                           count=len(found), min_count=spec.min_count),
+                       expected, actual)
+    evidence = {f"uid/{o['metadata']['name']}": str(o["metadata"].get("uid", "")) for o in found}
+    return Finding(Outcome.PASSED, msg("exists.ok", kind=spec.object_kind, names=", ".join(names)),
+                   expected, actual, evidence)

@@ -1,0 +1,170 @@
+"""pod_state: a Pod runs the right image, is Running and Ready, on a node, with an IP.
+
+"Running" alone is not enough: a crash-looping container is Running between restarts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from checks.base import CheckSpec, EvalContext
+from checks.events_evidence import events_about, image_from_events, node_from_events
+from checks.images import matches_any
+from grader.i18n import msg, register_messages
+from grader.results import Finding, Outcome
+
+register_messages({
+    "pod.missing": {"en": "Pod {name} does not exist yet", "zh": "Pod {name} 还不存在"},
+    "pod.terminating": {"en": "Pod {name} is being deleted", "zh": "Pod {name} 正在被删除"},
+    "pod.gone_ran": {
+        "en": "Pod {name} was deleted; Events show it ran image {image} on {node}",
+        "zh": "Pod {name} 已删除；事件显示它曾在 {node} 上运行镜像 {image}",
+    },
+    "pod.wrong_image": {
+        "en": "Pod {name} runs image {actual}, expected {expected}",
+        "zh": "Pod {name} 使用的镜像是 {actual}，应为 {expected}",
+    },
+    "pod.waiting": {
+        "en": "container {container} is waiting: {reason}: {message}",
+        "zh": "容器 {container} 处于等待状态：{reason}：{message}",
+    },
+    "pod.unschedulable": {
+        "en": "Pod {name} cannot be scheduled: {message}",
+        "zh": "Pod {name} 无法调度：{message}",
+    },
+    "pod.phase": {"en": "Pod {name} is {actual}, expected {expected}",
+                  "zh": "Pod {name} 的状态是 {actual}，应为 {expected}"},
+    "pod.not_ready_restarts": {
+        "en": "Pod {name} is {phase} but not Ready, and restarted {restarts} times",
+        "zh": "Pod {name} 处于 {phase} 但未就绪，已重启 {restarts} 次",
+    },
+    "pod.not_ready": {"en": "Pod {name} is {phase} but not Ready yet",
+                      "zh": "Pod {name} 处于 {phase}，但还未就绪"},
+    "pod.restarts": {"en": "container restarted {restarts} times, at most {max} allowed",
+                     "zh": "容器已重启 {restarts} 次，最多允许 {max} 次"},
+    "pod.no_node": {"en": "Pod {name} is not on a node yet", "zh": "Pod {name} 还没有被分配到节点"},
+    "pod.no_ip": {"en": "Pod {name} has no IP yet", "zh": "Pod {name} 还没有 IP"},
+    "pod.ok": {"en": "Pod {name} is {phase} and Ready on {node} ({ip}), image {image}",
+               "zh": "Pod {name} 在 {node} 上 {phase} 且就绪（{ip}），镜像 {image}"},
+})
+
+FAILING_WAIT_REASONS = {"ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull",
+                        "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError",
+                        "RunContainerError"}
+
+
+class Spec(CheckSpec):
+    kind: Literal["pod_state"] = Field(description="A Pod's state: image, phase, Ready, node, IP.")
+    name: str = Field(description="Pod name.")
+    container: str | None = Field(None, description="Container to look at (default: the first).")
+    images: list[str] = Field(
+        default_factory=list,
+        description="Accepted images (any of them). `nginx` equals `docker.io/library/nginx:latest`; "
+                    "a digest must match the Pod's image or imageID.",
+    )
+    allow_mirrors: bool = Field(
+        False, description="Accept any registry serving the same repository path and tag (mirrors)."
+    )
+    phase: str = Field("Running", description="Expected Pod phase.")
+    ready: bool = Field(True, description="The Pod's Ready condition must be True.")
+    max_restarts: int | None = Field(None, ge=0, description="At most this many container restarts.")
+    require_node: bool = Field(True, description="The Pod must be assigned to a node.")
+    require_ip: bool = Field(True, description="The Pod must have an IP.")
+    accept_events_when_gone: bool = Field(
+        False,
+        description="If the Pod was deleted, Events showing it started (with an accepted image) pass.",
+    )
+
+
+def _container_status(pod: dict[str, Any], container: str | None) -> dict[str, Any]:
+    statuses = pod.get("status", {}).get("containerStatuses") or []
+    for status in statuses:
+        if container is None or status.get("name") == container:
+            return dict(status)
+    return {}
+
+
+def _container_image(pod: dict[str, Any], container: str | None) -> str:
+    for c in pod.get("spec", {}).get("containers") or []:
+        if container is None or c.get("name") == container:
+            return str(c.get("image", ""))
+    return ""
+
+
+def _condition(pod: dict[str, Any], kind: str) -> dict[str, Any]:
+    for cond in pod.get("status", {}).get("conditions") or []:
+        if cond.get("type") == kind:
+            return dict(cond)
+    return {}
+
+
+def _from_events(spec: Spec, ctx: EvalContext) -> Finding | None:
+    for uid, events in reversed(events_about(ctx, "Pod", spec.name).items()):
+        if not any(e.get("reason") == "Started" for e in events):
+            continue
+        image = image_from_events(events) or "?"
+        if spec.images and not matches_any(image, spec.images, allow_mirrors=spec.allow_mirrors):
+            continue
+        node = node_from_events(events) or "?"
+        return Finding(Outcome.PASSED, msg("pod.gone_ran", name=spec.name, image=image, node=node),
+                       {"pod": "ran"}, {"pod": "deleted", "image": image},
+                       {"uid": uid, "node": node, "image": image})
+    return None
+
+
+def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
+    name = spec.name
+    pod = ctx.get("Pod", name)
+    if pod is None or pod["metadata"].get("deletionTimestamp"):
+        if spec.accept_events_when_gone:
+            found = _from_events(spec, ctx)
+            if found:
+                return found
+        key = "pod.missing" if pod is None else "pod.terminating"
+        return Finding(Outcome.PENDING, msg(key, name=name), {"pod": name}, {"pod": "-"})
+    status = pod.get("status", {})
+    cstatus = _container_status(pod, spec.container)
+    image = _container_image(pod, spec.container)
+    phase = str(status.get("phase", "Unknown"))
+    node, ip = pod.get("spec", {}).get("nodeName"), status.get("podIP")
+    restarts = int(cstatus.get("restartCount", 0))
+    actual = {"image": image, "phase": phase, "ready": str(_condition(pod, "Ready").get("status")),
+              "restarts": str(restarts), "node": str(node or "-"), "podIP": str(ip or "-")}
+    evidence = {"uid": str(pod["metadata"].get("uid", "")), "node": str(node or ""),
+                "podIP": str(ip or ""), "image": image, "imageID": str(cstatus.get("imageID", ""))}
+
+    def verdict(outcome: Outcome, text_key: str, want: dict[str, str], **params: object) -> Finding:
+        return Finding(outcome, msg(text_key, name=name, **params), want, actual, evidence)
+
+    if spec.images and not matches_any(image, spec.images, allow_mirrors=spec.allow_mirrors,
+                                       image_id=cstatus.get("imageID")):
+        wanted = " | ".join(spec.images)
+        return verdict(Outcome.FAILED, "pod.wrong_image", {"image": wanted}, actual=image, expected=wanted)
+    waiting = (cstatus.get("state") or {}).get("waiting") or {}
+    if waiting.get("reason") in FAILING_WAIT_REASONS:
+        return Finding(Outcome.FAILED,
+                       msg("pod.waiting", container=cstatus.get("name", "?"), reason=waiting["reason"],
+                           message=str(waiting.get("message", "")).strip() or "-"),
+                       {"state": "running"}, {**actual, "state": str(waiting["reason"])}, evidence)
+    scheduled = _condition(pod, "PodScheduled")
+    if scheduled.get("status") == "False" and scheduled.get("reason") == "Unschedulable":
+        return verdict(Outcome.FAILED, "pod.unschedulable", {"node": "assigned"},
+                       message=str(scheduled.get("message", "")).strip())
+    if phase != spec.phase:
+        outcome = Outcome.FAILED if phase in ("Failed", "Succeeded") else Outcome.PENDING
+        return verdict(outcome, "pod.phase", {"phase": spec.phase}, actual=phase, expected=spec.phase)
+    if spec.ready and _condition(pod, "Ready").get("status") != "True":
+        if restarts > 0:
+            return verdict(Outcome.FAILED, "pod.not_ready_restarts", {"ready": "True"},
+                           phase=phase, restarts=restarts)
+        return verdict(Outcome.PENDING, "pod.not_ready", {"ready": "True"}, phase=phase)
+    if spec.max_restarts is not None and restarts > spec.max_restarts:
+        return Finding(Outcome.FAILED, msg("pod.restarts", restarts=restarts, max=spec.max_restarts),
+                       {"restarts": f"<= {spec.max_restarts}"}, actual, evidence)
+    if spec.require_node and not node:
+        return verdict(Outcome.PENDING, "pod.no_node", {"node": "assigned"})
+    if spec.require_ip and not ip:
+        return verdict(Outcome.PENDING, "pod.no_ip", {"podIP": "assigned"})
+    return verdict(Outcome.PASSED, "pod.ok", {}, phase=phase, node=node or "-", ip=ip or "-", image=image)

@@ -1,0 +1,3 @@
+"""labcheck: grade Kubernetes lab exercises against a real cluster."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,78 @@
+"""`labcheck list` and `labcheck explain`: what a lab grades, read from its spec alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checks.base import CheckSpec
+from grader.i18n import Lang, register_messages, tr
+from grader.spec import Lab
+
+register_messages({
+    "list.header": {"en": "{title} ({lab}): {steps} steps, {points} points, pass at {threshold}%",
+                    "zh": "{title}（{lab}）：{steps} 个步骤，共 {points} 分，{threshold}% 及格"},
+    "list.step": {"en": "{step:<10} {title}  [{checks} checks, {points} pts]",
+                  "zh": "{step:<10} {title}  [{checks} 项检查，{points} 分]"},
+    "list.usage": {"en": "Run `labcheck STEP` (e.g. labcheck {first}) to grade a step.",
+                   "zh": "运行 `labcheck 步骤`（例如 labcheck {first}）来检查一个步骤。"},
+    "explain.step": {"en": "{step}: {title}", "zh": "{step}：{title}"},
+    "explain.check": {"en": "  [{id}] {title} ({points} pts, {kind})",
+                      "zh": "  [{id}] {title}（{points} 分，{kind}）"},
+    "explain.what": {"en": "      what: {description}", "zh": "      检查：{description}"},
+    "explain.needs": {"en": "      after: {deps}", "zh": "      前提：{deps}"},
+    "explain.hint": {"en": "      hint: {hint}", "zh": "      提示：{hint}"},
+})
+
+_COMMON = set(CheckSpec.model_fields)
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def render_list(lab: Lab, lang: Lang) -> str:
+    total = sum(c.points for s in lab.steps.values() for c in s.checks)
+    lines = [tr("list.header", lang, title=lab.spec.title.get(lang), lab=lab.id, steps=len(lab.steps),
+                points=_points(total), threshold=_points(lab.spec.pass_threshold * 100)), ""]
+    for step_id in lab.spec.steps:
+        step = lab.step(step_id)
+        lines.append(tr("list.step", lang, step=step_id, title=step.title.get(lang), checks=len(step.checks),
+                        points=_points(sum(c.points for c in step.checks))))
+    lines += ["", tr("list.usage", lang, first=lab.spec.steps[0])]
+    return "\n".join(lines)
+
+
+def _fields(check: CheckSpec) -> str:
+    """The kind's own settings that differ from their defaults, as `name=value`."""
+    parts = []
+    data: dict[str, Any] = check.model_dump(exclude_defaults=True, mode="json")
+    for name, value in data.items():
+        if name in _COMMON or name == "kind":
+            continue
+        if isinstance(value, dict) and set(value) == {"zh", "en"}:
+            continue
+        parts.append(f"{name}={value}")
+    return ", ".join(parts)
+
+
+def render_explain(lab: Lab, step_ids: list[str], lang: Lang) -> str:
+    lines: list[str] = []
+    for step_id in step_ids:
+        step = lab.step(step_id)
+        lines.append(tr("explain.step", lang, step=step_id, title=step.title.get(lang)))
+        if step.summary:
+            lines.append("  " + step.summary.get(lang))
+        for check in step.checks:
+            kind = str(getattr(check, "kind", "?"))
+            lines.append(tr("explain.check", lang, id=check.id, title=check.title.get(lang),
+                            points=_points(check.points), kind=kind))
+            description = type(check).model_fields["kind"].description or kind
+            settings = _fields(check)
+            lines.append(tr("explain.what", lang,
+                            description=description + (f" ({settings})" if settings else "")))
+            if check.depends_on:
+                lines.append(tr("explain.needs", lang, deps=", ".join(check.depends_on)))
+            if check.hint:
+                lines.append(tr("explain.hint", lang, hint=check.hint.get(lang)))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,88 @@
+"""Bilingual text: every message a learner sees exists in Chinese and English."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+class Text(BaseModel):
+    """A piece of text in Chinese and English. In YAML a plain string means the same in both."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    zh: str = Field(description="Chinese text (简体中文).")
+    en: str = Field(description="English text.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"zh": value, "en": value}
+        return value
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @classmethod
+    def same(cls, text: str) -> Text:
+        return cls(zh=text, en=text)
+
+    def __add__(self, other: Text) -> Text:
+        return Text(zh=self.zh + other.zh, en=self.en + other.en)
+
+
+def default_lang(environ: dict[str, str] | None = None) -> Lang:
+    """The language from the locale (LC_ALL, LC_MESSAGES, LANG, LANGUAGE), English otherwise."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+_CATALOG: dict[str, dict[Lang, str]] = {}
+
+
+def register_messages(messages: dict[str, dict[Lang, str]]) -> None:
+    """Add message ids to the catalog; each module that talks to learners registers its own."""
+    for key, entry in messages.items():
+        missing = [lang for lang in LANGS if not entry.get(lang)]
+        if missing:
+            raise ValueError(f"message {key!r} has no text for {', '.join(missing)}")
+        if key in _CATALOG and _CATALOG[key] != entry:
+            raise ValueError(f"message id {key!r} is registered twice")
+        _CATALOG[key] = entry
+
+
+def catalog() -> dict[str, dict[Lang, str]]:
+    import checks  # noqa: F401  (registers the check kinds' messages)
+    import grader.messages  # noqa: F401
+
+    return dict(_CATALOG)
+
+
+def msg(key: str, **params: object) -> Text:
+    """Look up a message id and fill in its parameters in both languages (a Text param per language)."""
+    if key not in _CATALOG:
+        catalog()
+    try:
+        entry = _CATALOG[key]
+    except KeyError:
+        raise KeyError(f"message id {key!r} is not registered") from None
+    def fill(lang: Lang) -> str:
+        values = {k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()}
+        return entry[lang].format(**values)
+
+    return Text(zh=fill("zh"), en=fill("en"))
+
+
+def tr(key: str, lang: Lang, **params: object) -> str:
+    """One message in one language (reporters' labels)."""
+    return msg(key, **params).get(lang)

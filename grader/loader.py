@@ -1,0 +1,173 @@
+"""Loading labs: YAML with line numbers, Pydantic validation, and errors a course author can act on.
+
+Every problem comes out as `path:line: field.path: what is wrong`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from grader.errors import SpecError
+from grader.graph import check_graph
+from grader.spec import Lab, LabSpec, StepSpec
+
+BUILTIN_LABS = Path(__file__).resolve().parent.parent / "scenarios"
+MAX_YAML_BYTES = 1 << 20
+MAX_NODES = 20_000  # alias bombs expand far beyond this
+
+
+class Located:
+    """Parsed YAML data plus the line of every mapping key and sequence item."""
+
+    def __init__(self, data: Any, lines: dict[tuple[Any, ...], int]) -> None:
+        self.data = data
+        self.lines = lines
+
+    def line_of(self, path: tuple[Any, ...]) -> int:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def _construct(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int],
+               budget: list[int], source: str, loader: yaml.SafeLoader) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise SpecError([f"{source}:{node.start_mark.line + 1}: the document is too large or "
+                         "expands too much (YAML aliases)"])
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True) \
+                if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            if key in result:
+                raise SpecError([f"{source}:{key_node.start_mark.line + 1}: {_format(path + (key,))}: "
+                                 "duplicate key"])
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _construct(value_node, path + (key,), lines, budget, source, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, path + (i,), lines, budget, source, loader)
+                for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def load_yaml(path: Path) -> Located:
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError([f"{source}:1: cannot read: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise SpecError([f"{source}:1: file is larger than {MAX_YAML_BYTES} bytes"])
+    try:
+        text = raw.decode("utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError as exc:
+        raise SpecError([f"{source}:1: not UTF-8 text ({exc.reason})"]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise SpecError([f"{source}:{line}: YAML syntax error: {exc.problem or exc}"]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([f"{source}:1: YAML error: {exc}"]) from None
+    except RecursionError:
+        raise SpecError([f"{source}:1: the document is nested too deeply"]) from None
+    if node is None:
+        return Located({}, {(): 1})
+    lines: dict[tuple[Any, ...], int] = {}
+    try:
+        data = _construct(node, (), lines, [MAX_NODES], source, yaml.SafeLoader(""))
+    except RecursionError:
+        raise SpecError([f"{source}:1: the document is nested too deeply"]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([f"{source}:1: YAML error: {exc}"]) from None
+    return Located(data, lines)
+
+
+def _format(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Pydantic's loc includes union tags (`checks.2.pod_state.port`); keep only real data keys."""
+    path: list[Any] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            path.append(part)
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            path.append(part)
+            data = data[part]
+        elif isinstance(data, dict) and isinstance(part, str) and data.get("kind") == part:
+            continue  # the discriminator's tag
+        else:
+            path.append(part)
+            data = None
+    return tuple(path)
+
+
+def validate(model: type[BaseModel], located: Located, source: str) -> Any:
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False):
+            path = _data_path(tuple(err["loc"]), located.data)
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                path += ("kind",)
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{source}:{located.line_of(path)}: {_format(path)}: {message}")
+        raise SpecError(lines) from None
+
+
+def resolve_lab_dir(lab: str | Path) -> Path:
+    """A folder with lab.yaml, or the name of a built-in lab."""
+    path = Path(lab)
+    if (path / "lab.yaml").is_file():
+        return path
+    if path.is_file() and path.name == "lab.yaml":
+        return path.parent
+    builtin = BUILTIN_LABS / str(lab)
+    if "/" not in str(lab) and (builtin / "lab.yaml").is_file():
+        return builtin
+    known = ", ".join(sorted(p.name for p in BUILTIN_LABS.iterdir() if (p / "lab.yaml").is_file()))
+    raise SpecError([f"{lab}: no lab.yaml there, and no built-in lab of that name (built-in: {known})"])
+
+
+def load_lab(lab: str | Path) -> Lab:
+    root = resolve_lab_dir(lab)
+    lab_file = root / "lab.yaml"
+    located = load_yaml(lab_file)
+    spec: LabSpec = validate(LabSpec, located, str(lab_file))
+    steps: dict[str, StepSpec] = {}
+    errors: list[str] = []
+    for i, step_id in enumerate(spec.steps):
+        step_file = root / f"{step_id}.yaml"
+        if not step_file.is_file():
+            errors.append(f"{lab_file}:{located.line_of(('steps', i))}: steps[{i}]: "
+                          f"no file {step_file.name} beside lab.yaml")
+            continue
+        try:
+            step_located = load_yaml(step_file)
+            step: StepSpec = validate(StepSpec, step_located, str(step_file))
+            if step.id != step_id:
+                errors.append(f"{step_file}:{step_located.line_of(('id',))}: id: "
+                              f"'{step.id}' does not match the file name '{step_id}'")
+            errors.extend(check_graph(step, step_located.line_of, str(step_file)))
+            steps[step_id] = step
+        except SpecError as exc:
+            errors.extend(exc.lines)
+    if len(set(spec.steps)) != len(spec.steps):
+        errors.append(f"{lab_file}:{located.line_of(('steps',))}: steps: a step is listed twice")
+    if errors:
+        raise SpecError(errors)
+    return Lab(spec, steps, str(root))

@@ -1,0 +1,202 @@
+"""Run a lab's checks: poll each until it passes or its timeout, in dependency order.
+
+All checks of a run are evaluated round by round, and every round shares one list per kind
+per namespace, so ten checks on one Pod cost one request per round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checks import EVALUATORS
+from checks.base import CheckSpec, ClusterReader, EvalContext, ExecResult, HttpResult
+from grader import __version__
+from grader.errors import ClusterError
+from grader.graph import topological_order
+from grader.i18n import Text, msg
+from grader.results import CheckResult, Finding, Outcome, RunResult, StepResult
+from grader.spec import Lab
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    namespace: str
+    files_dir: Path = Path(".")
+    wait: float | None = None  # caps every check's timeout; 0 = one look
+    context: str = ""
+    cluster_name: str = ""
+    http_get: Callable[[str, float], HttpResult] | None = None
+
+
+class CachedCluster:
+    """One list per kind per namespace per round; logs, exec and HTTP are never cached."""
+
+    def __init__(self, inner: ClusterReader) -> None:
+        self.inner = inner
+        self._lists: dict[tuple[str, str | None], list[dict[str, Any]] | ClusterError] = {}
+
+    def refresh(self) -> None:
+        self._lists.clear()
+
+    def list(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
+        key = (kind, namespace)
+        if key not in self._lists:
+            try:
+                self._lists[key] = self.inner.list(kind, namespace)
+            except ClusterError as exc:
+                self._lists[key] = exc
+        value = self._lists[key]
+        if isinstance(value, ClusterError):
+            raise value
+        return value
+
+    def pod_logs(self, namespace: str, pod: str, container: str | None,
+                 tail_lines: int, limit_bytes: int) -> str:
+        return self.inner.pod_logs(namespace, pod, container, tail_lines, limit_bytes)
+
+    def exec(self, namespace: str, pod: str, container: str | None,
+             command: list[str], timeout: float) -> ExecResult:
+        return self.inner.exec(namespace, pod, container, command, timeout)
+
+    def proxy_get(self, namespace: str, service: str, port: int, path: str, timeout: float) -> HttpResult:
+        return self.inner.proxy_get(namespace, service, port, path, timeout)
+
+    def port_forward_get(self, namespace: str, pod: str, port: int, path: str,
+                         timeout: float) -> HttpResult:
+        return self.inner.port_forward_get(namespace, pod, port, path, timeout)
+
+
+@dataclass
+class _State:
+    step_id: str
+    spec: CheckSpec
+    deadline: float
+    interval: float
+    finding: Finding | None = None
+    final: bool = False
+    graded: bool = True
+    attempts: int = 0
+    retryable: bool = False
+    started: float = 0.0
+    finished: float = 0.0
+    next_look: float = 0.0
+    deps: list[_State] = field(default_factory=list)
+
+
+def _evaluate(spec: CheckSpec, ctx: EvalContext) -> tuple[Finding, bool]:
+    """A finding, and whether an error is worth another look."""
+    try:
+        return EVALUATORS[spec.kind](spec, ctx), False  # type: ignore[attr-defined]
+    except ClusterError as exc:
+        text = exc.text or msg("run.cluster_error", reason=exc.reason, message=exc.message)
+        return Finding(Outcome.ERROR, text, actual={"error": exc.reason}), exc.retryable
+    except Exception as exc:  # a bug in a check must not take the whole report down
+        return Finding(Outcome.ERROR, msg("run.internal", error=f"{type(exc).__name__}: {exc}"),
+                       internal=True), False
+
+
+ProgressFn = Callable[[float, list[tuple[str, CheckSpec, Finding | None]]], None]
+
+
+def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, options: RunOptions,
+            cluster_problem: Text | None = None, progress: ProgressFn | None = None,
+            clock: Callable[[], float] = time.monotonic,
+            sleep: Callable[[float], None] = time.sleep) -> RunResult:
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    start = clock()
+    cached = CachedCluster(cluster) if cluster is not None else None
+    ctx = EvalContext(cluster=cached or _NoCluster(), namespace=options.namespace,
+                      files_dir=options.files_dir, http_get=options.http_get)
+    defaults = lab.spec.defaults
+    order: list[_State] = []
+    for step_id in step_ids:
+        step = lab.step(step_id)
+        by_id: dict[str, _State] = {}
+        specs = {c.id: c for c in step.checks}
+        for check_id in topological_order(step):
+            spec = specs[check_id]
+            timeout = spec.timeout if spec.timeout is not None else defaults.timeout
+            if options.wait is not None:
+                timeout = min(timeout, options.wait)
+            state = _State(step_id, spec, start + timeout, spec.interval or defaults.interval)
+            state.deps = [by_id[d] for d in spec.depends_on]
+            by_id[check_id] = state
+            order.append(state)
+
+    while True:
+        if cached is not None:
+            cached.refresh()
+        for state in order:
+            if state.final or clock() < state.next_look:
+                continue
+            if any(not d.final for d in state.deps):
+                continue
+            blocking = [d for d in state.deps if d.finding is None or d.finding.outcome is not Outcome.PASSED]
+            if not state.started:
+                state.started = clock()
+            if blocking:
+                state.final, state.finished = True, clock()
+                state.graded = all(d.graded and d.finding and d.finding.outcome is not Outcome.ERROR
+                                   for d in blocking)
+                state.finding = Finding(Outcome.SKIPPED, msg("run.skipped", deps=", ".join(
+                    d.spec.id for d in blocking)))
+                continue
+            if state.spec.needs_cluster and cached is None:
+                state.finding = Finding(Outcome.ERROR, cluster_problem or msg("run.no_cluster"))
+                state.final, state.graded, state.finished = True, False, clock()
+                continue
+            state.finding, state.retryable = _evaluate(state.spec, ctx)
+            state.attempts += 1
+            now = clock()
+            state.next_look = now + state.interval
+            outcome = state.finding.outcome
+            if (outcome is Outcome.PASSED or not state.spec.polls or now >= state.deadline
+                    or state.finding.internal or (outcome is Outcome.ERROR and not state.retryable)):
+                state.final, state.finished = True, now
+                state.graded = outcome is not Outcome.ERROR
+        waiting = [s for s in order if not s.final]
+        if not waiting:
+            break
+        if progress is not None:
+            progress(clock() - start, [(s.step_id, s.spec, s.finding) for s in waiting])
+        sleep(max(0.0, min(s.next_look for s in waiting) - clock()))
+
+    steps = []
+    for step_id in step_ids:
+        step = lab.step(step_id)
+        states = {s.spec.id: s for s in order if s.step_id == step_id}
+        steps.append(StepResult(step_id, step.title, tuple(
+            _record(states[c.id]) for c in step.checks)))
+    return RunResult(
+        lab_id=lab.id, lab_title=lab.spec.title, steps=tuple(steps),
+        pass_threshold=lab.spec.pass_threshold, context=options.context,
+        cluster=options.cluster_name, namespace=options.namespace, labcheck_version=__version__,
+        started_at=started_at, duration_s=round(clock() - start, 3), cluster_problem=cluster_problem,
+    )
+
+
+def _record(state: _State) -> CheckResult:
+    finding = state.finding
+    assert finding is not None
+    spec = state.spec
+    return CheckResult(
+        step_id=state.step_id, check_id=spec.id, kind=spec.kind,  # type: ignore[attr-defined]
+        title=spec.title, hint=spec.hint, points=spec.points, outcome=finding.outcome,
+        message=finding.message, expected=dict(finding.expected), actual=dict(finding.actual),
+        evidence=dict(finding.evidence), graded=state.graded, internal=finding.internal,
+        attempts=state.attempts, duration_s=round(max(0.0, state.finished - state.started), 3),
+    )
+
+
+class _NoCluster:
+    """Stands in when there is no cluster: only checks with needs_cluster=False run against it."""
+
+    def _fail(self, *args: Any, **kwargs: Any) -> Any:
+        raise ClusterError("config", "no cluster")
+
+    list = pod_logs = exec = proxy_get = port_forward_get = _fail

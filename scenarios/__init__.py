@@ -1,0 +1,1 @@
+"""Built-in labs (YAML), shipped inside the wheel."""
