@@ -254,7 +254,7 @@ def _run_port_forward_get(api_client: Any, namespace: str, pod: str, port: int, 
         error = forward.error(port)
         if not data:
             raise ClusterError("stream", f"port-forward to pod {pod}:{port}: "
-                               f"{error or 'no answer within %gs' % timeout}", retryable=True)
+                               f"{error or f'no answer within {timeout:g}s'}", retryable=True)
     finally:
         forward.close()
     head, _, body = data.partition(b"\r\n\r\n")

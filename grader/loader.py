@@ -101,10 +101,8 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     """Pydantic's loc includes union tags (`checks.2.pod_state.port`); keep only real data keys."""
     path: list[Any] = []
     for part in loc:
-        if isinstance(data, dict) and part in data:
-            path.append(part)
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if (isinstance(data, dict) and part in data) or (
+                isinstance(data, list) and isinstance(part, int) and part < len(data)):
             path.append(part)
             data = data[part]
         elif isinstance(data, dict) and isinstance(part, str) and data.get("kind") == part:

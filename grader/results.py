@@ -32,7 +32,8 @@ class Finding:
 
     outcome: Outcome
     message: Text  # one line
-    expected: Mapping[str, str] = field(default_factory=dict)  # field -> what the lab expects (only fields that matter)
+    # field -> what the lab expects (only the fields that matter)
+    expected: Mapping[str, str] = field(default_factory=dict)
     actual: Mapping[str, str] = field(default_factory=dict)  # field -> what the cluster shows
     evidence: Mapping[str, str] = field(default_factory=dict)  # uids, node names, ... for receipts
     internal: bool = False  # an exception inside labcheck, not a cluster problem

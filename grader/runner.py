@@ -28,6 +28,7 @@ class RunOptions:
     namespace: str
     files_dir: Path = Path(".")
     wait: float | None = None  # caps every check's timeout; 0 = one look
+    watch: float | None = None  # --watch: every check keeps looking this long (until it passes)
     context: str = ""
     cluster_name: str = ""
     http_get: Callable[[str, float], HttpResult] | None = None
@@ -121,7 +122,9 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         for check_id in topological_order(step):
             spec = specs[check_id]
             timeout = spec.timeout if spec.timeout is not None else defaults.timeout
-            if options.wait is not None:
+            if options.watch is not None:
+                timeout = options.watch
+            elif options.wait is not None:
                 timeout = min(timeout, options.wait)
             state = _State(step_id, spec, start + timeout, spec.interval or defaults.interval)
             state.deps = [by_id[d] for d in spec.depends_on]

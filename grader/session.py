@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.errors import ClusterError, LabcheckError
 from grader.i18n import Lang, Text, msg, tr
@@ -27,6 +28,7 @@ class CheckRequest:
     wait: float | None
     files_dir: Path
     color: bool
+    watch: float | None = None
 
 
 def resolve_steps(lab: Lab, steps: list[str], all_steps: bool) -> list[str]:
@@ -76,39 +78,54 @@ def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | N
     return Connection(cluster, target.context, target.cluster, ns, None, {"server": target.server})
 
 
-def _progress(lang: Lang):  # type: ignore[no-untyped-def]
-    if not sys.stderr.isatty():
+def _progress(lang: Lang, always: bool = False) -> Any:
+    """A one-line live view on a terminal; with --watch, also one line per change when piped."""
+    tty = sys.stderr.isatty()
+    if not tty and not always:
         return None
+    last: list[str] = [""]
 
-    def show(elapsed: float, waiting: list) -> None:  # type: ignore[type-arg]
+    def show(elapsed: float, waiting: list[Any]) -> None:
         first = waiting[0][1].title.get(lang) if waiting else ""
         line = tr("cli.waiting", lang, elapsed=int(elapsed), count=len(waiting), first=first)
-        sys.stderr.write("\r\033[K" + line[:200])
+        if tty:
+            sys.stderr.write("\r\033[K" + line[:200])
+        elif line.split(":", 1)[-1] != last[0]:  # piped: only when what is missing changes
+            sys.stderr.write(line[:200] + "\n")
+            last[0] = line.split(":", 1)[-1]
         sys.stderr.flush()
 
     return show
 
 
+def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str | None,
+          namespace: str | None, files_dir: Path, wait: float | None,
+          watch: float | None = None, progress: Any = None) -> RunResult:
+    """Grade steps of one target (a cluster + namespace); never raises for cluster problems."""
+    from grader.net import http_get
+    from grader.runner import RunOptions, run_lab
+
+    needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
+    conn = Connection(None, context or "", "", namespace or lab.spec.defaults.namespace, None, {})
+    if needs_cluster:
+        conn = open_cluster(kubeconfig, context, namespace, lab.spec.defaults.namespace)
+    options = RunOptions(namespace=conn.namespace, files_dir=files_dir, wait=wait, watch=watch,
+                         context=conn.context, cluster_name=conn.cluster_name, http_get=http_get)
+    return run_lab(lab, step_ids, conn.cluster, options,  # type: ignore[arg-type]
+                   cluster_problem=conn.problem, progress=progress)
+
+
 def run_check(request: CheckRequest) -> ExitCode:
     from grader.loader import load_lab
-    from grader.net import http_get
     from grader.reporters import REPORTERS, ReportOptions
-    from grader.runner import RunOptions, run_lab
 
     lab = load_lab(request.lab)
     step_ids = resolve_steps(lab, request.steps, request.all_steps)
-    needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
-    conn = Connection(None, request.context or "", "", request.namespace or
-                      lab.spec.defaults.namespace, None, {})
-    if needs_cluster:
-        conn = open_cluster(request.kubeconfig, request.context, request.namespace,
-                            lab.spec.defaults.namespace)
-    options = RunOptions(namespace=conn.namespace, files_dir=request.files_dir, wait=request.wait,
-                         context=conn.context, cluster_name=conn.cluster_name, http_get=http_get)
-    progress = _progress(request.lang)
-    result: RunResult = run_lab(lab, step_ids, conn.cluster, options,  # type: ignore[arg-type]
-                                cluster_problem=conn.problem, progress=progress)
-    if progress is not None:
+    progress = _progress(request.lang, always=request.watch is not None)
+    result = grade(lab, step_ids, kubeconfig=request.kubeconfig, context=request.context,
+                   namespace=request.namespace, files_dir=request.files_dir, wait=request.wait,
+                   watch=request.watch, progress=progress)
+    if progress is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     report = ReportOptions(lang=request.lang, color=request.color)
     sys.stdout.write(REPORTERS[request.output](result, report))
@@ -116,7 +133,7 @@ def run_check(request: CheckRequest) -> ExitCode:
         Path(request.junit_xml).write_text(REPORTERS["junit"](result, report), encoding="utf-8")
     if request.json_report:
         Path(request.json_report).write_text(REPORTERS["json"](result, report), encoding="utf-8")
-    if conn.problem is not None:
-        sys.stderr.write(f"labcheck: {conn.problem.get(request.lang)}\n"
+    if result.cluster_problem is not None:
+        sys.stderr.write(f"labcheck: {result.cluster_problem.get(request.lang)}\n"
                          f"{tr('cluster.hint', request.lang)}\n")
     return result.exit_code

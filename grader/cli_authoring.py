@@ -1,0 +1,86 @@
+"""Commands for course authors and curious students: list, explain, validate, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.cli_options import complete_steps, lab_option, lang_option
+from grader.errors import SpecError
+from grader.i18n import Lang, default_lang
+
+
+@click.command("list")
+@lab_option
+@lang_option
+def list_steps(lab: str, lang: Lang | None) -> None:
+    """List the lab's steps and how many points each is worth."""
+    from grader.explain import render_list
+    from grader.loader import load_lab
+
+    click.echo(render_list(load_lab(lab), lang or default_lang()))
+
+
+@click.command()
+@click.argument("steps", nargs=-1, required=True, shell_complete=complete_steps)
+@lab_option
+@lang_option
+def explain(steps: tuple[str, ...], lab: str, lang: Lang | None) -> None:
+    """Say what STEPS check, and why, without reading any cluster."""
+    from grader.explain import render_explain
+    from grader.loader import load_lab
+    from grader.session import resolve_steps
+
+    loaded = load_lab(lab)
+    click.echo(render_explain(loaded, resolve_steps(loaded, list(steps), False), lang or default_lang()))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Validate lab folders (no cluster needed); exit 2 on any problem."""
+    from grader.i18n import tr
+    from grader.loader import load_lab
+
+    problems: list[str] = []
+    for path in paths:
+        try:
+            lab = load_lab(path)
+        except SpecError as exc:
+            problems.extend(exc.lines)
+            continue
+        checks = sum(len(s.checks) for s in lab.steps.values())
+        click.echo(tr("cli.valid", default_lang(), path=path, steps=len(lab.steps), checks=checks))
+    if problems:
+        raise SpecError(problems)
+
+
+@click.command()
+@click.option("--output", "-o", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of stdout.")
+def schema(out: str | None) -> None:
+    """Print the JSON Schema of lab.yaml and step files (for editor completion)."""
+    from grader.schema import schema_text
+
+    text = schema_text()
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("new-lab")
+@click.argument("name")
+@click.option("--dir", "parent", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Where to create the lab folder.")
+def new_lab(name: str, parent: str) -> None:
+    """Create a lab folder NAME with a commented example step."""
+    from grader.scaffold import new_lab as scaffold
+
+    folder = scaffold(name, Path(parent))
+    click.echo(f"{folder}: created lab.yaml, step-01.yaml, labcheck.schema.json\n"
+               f"next: labcheck validate {folder} && labcheck explain step-01 --lab {folder}")
+
+
+COMMANDS = [list_steps, explain, validate, schema, new_lab]
