@@ -83,4 +83,25 @@ def new_lab(name: str, parent: str) -> None:
                f"next: labcheck validate {folder} && labcheck explain step-01 --lab {folder}")
 
 
-COMMANDS = [list_steps, explain, validate, schema, new_lab]
+@click.command()
+@click.argument("steps", nargs=-1, shell_complete=complete_steps)
+@click.option("--all", "all_steps", is_flag=True, help="Every step of the lab.")
+@lab_option
+@click.option("-n", "--namespace", envvar="LABCHECK_NAMESPACE", default="default", show_default=True,
+              help="Namespace that will be graded.")
+@click.option("--name", default="labcheck-grader", show_default=True, help="Name of the Role and bindings.")
+@click.option("--service-account", default=None, help="Bind to (and create) this ServiceAccount.")
+@click.option("--user", default=None, help="Bind to this user instead (default: --name).")
+def rbac(steps: tuple[str, ...], all_steps: bool, lab: str, namespace: str, name: str,
+         service_account: str | None, user: str | None) -> None:
+    """Print the least-privilege RBAC (kubectl apply -f -) for grading STEPS."""
+    from grader.loader import load_lab
+    from grader.rbac import manifests
+    from grader.session import resolve_steps
+
+    loaded = load_lab(lab)
+    step_ids = resolve_steps(loaded, list(steps), all_steps)
+    click.echo(manifests(loaded, step_ids, namespace, name, service_account, user), nl=False)
+
+
+COMMANDS = [list_steps, explain, validate, schema, new_lab, rbac]
