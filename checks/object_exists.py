@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from checks.base import CheckSpec, EvalContext, SelectorMixin
+from checks.fieldpath import FieldMatch
 from grader.i18n import msg, register_messages
 from grader.kinds import check_kind_name, kind_info
 from grader.results import Finding, Outcome
@@ -24,6 +25,10 @@ register_messages({
         "en": "{kind} {names} exists",
         "zh": "{kind} {names} 已存在",
     },
+    "exists.fields": {
+        "en": "{kind} {name} exists but {count} field(s) differ: {paths}",
+        "zh": "{kind} {name} 存在，但有 {count} 个字段不符合要求：{paths}",
+    },
     "where.namespace": {"en": "namespace {namespace}", "zh": "命名空间 {namespace} "},
     "where.cluster": {"en": "the cluster", "zh": "集群"},
 })
@@ -33,6 +38,11 @@ class Spec(CheckSpec, SelectorMixin):
     kind: Literal["object_exists"] = Field(description="Objects of a Kubernetes kind exist now.")
     object_kind: str = Field(description="Kubernetes kind, e.g. Pod, Service, ConfigMap, Deployment.")
     min_count: int = Field(1, ge=1, description="At least this many objects must match.")
+    fields: list[FieldMatch] = Field(
+        default_factory=list,
+        description="Conditions every matching object must meet, e.g. "
+                    "{path: spec.volumes.*.emptyDir} or {path: spec.containers.*.image, pattern: nginx}.",
+    )
 
     @field_validator("object_kind")
     @classmethod
@@ -60,6 +70,16 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                        msg(key, kind=spec.object_kind, target=spec.describe(), where=place,
                            count=len(found), min_count=spec.min_count),
                        expected, actual)
+    for obj in found:
+        results = [(m.path, *m.check(obj)) for m in spec.fields]
+        wrong = [r for r in results if not r[1]]
+        if wrong:
+            name = obj["metadata"]["name"]
+            return Finding(Outcome.FAILED,
+                           msg("exists.fields", kind=spec.object_kind, name=name, count=len(wrong),
+                               paths=", ".join(r[0] for r in wrong)),
+                           {r[0]: r[2] for r in wrong}, {r[0]: r[3] for r in wrong},
+                           {"uid": str(obj["metadata"].get("uid", ""))})
     evidence = {f"uid/{o['metadata']['name']}": str(o["metadata"].get("uid", "")) for o in found}
     return Finding(Outcome.PASSED, msg("exists.ok", kind=spec.object_kind, names=", ".join(names)),
                    expected, actual, evidence)
