@@ -1,0 +1,83 @@
+"""A Markdown report, e.g. for a GitHub Actions job summary (`>> $GITHUB_STEP_SUMMARY`).
+
+One table per step: outcome symbol, check, points, and for checks that did not pass the message,
+expected vs actual and the hint. Everything is one line per cell, HTML- and Markdown-escaped, so
+a hostile log cannot break the table, inject links or raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from grader.i18n import Lang
+from grader.reporters import ReportOptions
+from grader.reporters.labels import SYMBOLS, kv, label, num, outcome_word, percent
+from grader.reporters.safe import clean
+from grader.results import CheckResult, Outcome, RunResult, StepResult
+
+CELL_LIMIT = 500
+VALUE_LIMIT = 200
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def escape(text: str, limit: int = CELL_LIMIT) -> str:
+    """One cleaned line that renders as literal text in a Markdown table cell."""
+    text = clean(text, limit)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _pairs(values: Mapping[str, str]) -> str:
+    return ", ".join(f"{clean(k, 80)}={clean(v, VALUE_LIMIT)}" for k, v in values.items())
+
+
+def _details(check: CheckResult, lang: Lang) -> str:
+    parts = [escape(check.message.get(lang))]
+    if check.outcome is not Outcome.PASSED:
+        if check.expected:
+            parts.append(escape(kv("expected", _pairs(check.expected), lang)))
+        if check.actual:
+            parts.append(escape(kv("actual", _pairs(check.actual), lang)))
+        if check.hint is not None and check.outcome in (Outcome.FAILED, Outcome.PENDING):
+            parts.append(escape(kv("hint", check.hint.get(lang), lang)))
+    return "<br>".join(part for part in parts if part)
+
+
+def _step(step: StepResult, lang: Lang) -> list[str]:
+    lines = [
+        f"### {escape(step.step_id, 100)} {escape(step.title.get(lang), 200)} — "
+        f"{num(step.score)}/{num(step.max_score)}",
+        "",
+        f"| | {label('check', lang)} | {label('points', lang)} | {label('message', lang)} |",
+        "|---|---|---|---|",
+    ]
+    for check in step.checks:
+        symbol = f"{SYMBOLS[check.outcome]} {outcome_word(check.outcome, lang)}"
+        points = f"{num(check.score)}/{num(check.points)}" if check.graded else f"-/{num(check.points)}"
+        title = escape(check.title.get(lang), 200) or escape(check.check_id, 100)
+        lines.append(f"| {escape(symbol, 100)} | {title} | {points} | {_details(check, lang)} |")
+    return lines
+
+
+def render(result: RunResult, options: ReportOptions) -> str:
+    lang = options.lang
+    verdict = label("verdict.passed" if result.passed else "verdict.not_yet", lang)
+    summary = label("summary", lang, score=num(result.score), max=num(result.max_score),
+                    percent=percent(result.percent), verdict=verdict)
+    title = label("md.title", lang, title=result.lab_title.get(lang))
+    lines = [f"## {escape(title, 300)}", "", f"**{escape(summary, 300)}**"]
+    where = [kv(name, value, lang) for name, value in
+             (("context", result.context), ("cluster", result.cluster), ("namespace", result.namespace))
+             if value]
+    if where:
+        lines += ["", escape("  ".join(where), 600)]
+    if result.ungraded_points or result.cluster_problem is not None:
+        points = num(result.ungraded_points)
+        text = (label("ungraded_reason", lang, points=points, reason=result.cluster_problem.get(lang))
+                if result.cluster_problem is not None else label("ungraded", lang, points=points))
+        lines += ["", f"> {escape(text)}"]
+    for step in result.steps:
+        lines += ["", *_step(step, lang)]
+    return "\n".join(lines) + "\n"
