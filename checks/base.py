@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ class ClusterReader(Protocol):
                  tail_lines: int, limit_bytes: int) -> str: ...
 
     def exec(self, namespace: str, pod: str, container: str | None,
-             command: list[str], timeout: float) -> ExecResult: ...
+             command: builtins.list[str], timeout: float) -> ExecResult: ...  # `list` is a method here
 
     def proxy_get(self, namespace: str, service: str, port: int, path: str,
                   timeout: float) -> HttpResult: ...
@@ -137,3 +138,30 @@ class SelectorMixin(BaseModel):
 
     def describe(self) -> str:
         return self.name if self.name else f"-l {self.label_selector}" if self.label_selector else "*"
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """Text squeezed onto one line and cut to `limit` characters, for reports."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def valid_regex(value: str) -> str:
+    """Pydantic validator helper: the pattern compiles (so the error shows at load time)."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+    return value
+
+
+def relative_path(value: str) -> str:
+    """Pydantic validator helper: a path inside the learner's files folder, never outside it."""
+    if not value.strip():
+        raise ValueError("the path is empty")
+    posix = value.replace("\\", "/")
+    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
+        raise ValueError(f"{value!r} must be relative to the files folder, not absolute")
+    if ".." in posix.split("/"):
+        raise ValueError(f"{value!r} must not leave the files folder ('..')")
+    return value

@@ -33,7 +33,9 @@ register_messages({
 class Spec(CheckSpec):
     kind: Literal["nodes_ready"] = Field(description="Nodes are Ready (by their Ready condition).")
     min_ready: int = Field(1, ge=0, description="At least this many nodes must be Ready.")
-    count: int | None = Field(None, ge=0, description="If set, the cluster must have exactly this many nodes.")
+    count: int | None = Field(
+        None, ge=0, description="If set, the cluster must have exactly this many nodes."
+    )
     label_selector: str | None = Field(None, description="Only nodes with these labels (`a=b,c`).")
 
 

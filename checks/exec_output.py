@@ -1,0 +1,103 @@
+"""exec_output: a command run in the container prints what the step expects.
+
+labcheck runs the command itself, so the check proves the container can be exec'ed into
+and shows the expected content, not that the learner once typed it.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from checks.base import CheckSpec, EvalContext, one_line, valid_regex
+from checks.logs_contain import container_names
+from grader.i18n import msg, register_messages
+from grader.results import Finding, Outcome
+
+register_messages({
+    "exec.no_pod": {"en": "Pod {pod} does not exist yet", "zh": "Pod {pod} 还不存在"},
+    "exec.not_running": {
+        "en": "Pod {pod} is {phase}, not Running yet",
+        "zh": "Pod {pod} 处于 {phase} 状态，还没有运行",
+    },
+    "exec.no_container": {
+        "en": "Pod {pod} has no container {container} (containers: {containers})",
+        "zh": "Pod {pod} 中没有容器 {container}（现有容器：{containers}）",
+    },
+    "exec.exit_code": {
+        "en": "`{command}` in {target} exited with code {code}: {stderr}",
+        "zh": "在 {target} 中执行 `{command}` 的退出码为 {code}：{stderr}",
+    },
+    "exec.no_match": {
+        "en": "`{command}` in {target} printed {first}, expected output matching {pattern}",
+        "zh": "在 {target} 中执行 `{command}` 输出 {first}，应匹配 {pattern}",
+    },
+    "exec.empty": {"en": "(nothing)", "zh": "（无输出）"},
+    "exec.ok": {
+        "en": "`{command}` in {target} printed {match}",
+        "zh": "在 {target} 中执行 `{command}` 输出了 {match}",
+    },
+})
+
+
+class Spec(CheckSpec):
+    kind: Literal["exec_output"] = Field(description="A command run in the container prints matching output.")
+    pod: str = Field(description="Pod name.")
+    container: str | None = Field(None, description="Container name (default: the Pod's first container).")
+    command: list[str] = Field(
+        min_length=1, description="Command and arguments, run without a shell: [cat, /etc/hostname]."
+    )
+    pattern: str = Field(description="Regular expression (Python syntax) searched in the standard output.")
+    exec_timeout: float = Field(10.0, gt=0, le=300, description="Seconds the command may run.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        return valid_regex(value)
+
+    @field_validator("command")
+    @classmethod
+    def _program(cls, value: list[str]) -> list[str]:
+        if not value[0].strip():
+            raise ValueError("the first item (the program) is empty")
+        return value
+
+
+def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
+    pod = ctx.get("Pod", spec.pod)
+    if pod is None:
+        return Finding(Outcome.PENDING, msg("exec.no_pod", pod=spec.pod), {"pod": spec.pod}, {"pod": "-"})
+    evidence = {"uid": str(pod["metadata"].get("uid", ""))}
+    phase = str(pod.get("status", {}).get("phase", "Pending"))
+    if phase != "Running" or pod["metadata"].get("deletionTimestamp"):
+        return Finding(Outcome.PENDING, msg("exec.not_running", pod=spec.pod, phase=phase),
+                       {"phase": "Running"}, {"phase": phase}, evidence)
+    names = container_names(pod)
+    if spec.container is not None and spec.container not in names:
+        return Finding(Outcome.FAILED,
+                       msg("exec.no_container", pod=spec.pod, container=spec.container,
+                           containers=", ".join(names) or "-"),
+                       {"container": spec.container}, {"containers": ", ".join(names) or "-"}, evidence)
+    target = spec.pod + (f"/{spec.container}" if spec.container else "")
+    command = shlex.join(spec.command)
+    result = ctx.cluster.exec(ctx.namespace, spec.pod, spec.container, spec.command, spec.exec_timeout)
+    if result.exit_code not in (0, None):  # None: the stream ended without a status; judge the output
+        stderr = one_line(result.stderr) or "-"
+        return Finding(Outcome.FAILED,
+                       msg("exec.exit_code", command=command, target=target, code=result.exit_code,
+                           stderr=stderr),
+                       {"exit_code": "0"}, {"exit_code": str(result.exit_code), "stderr": stderr}, evidence)
+    found = re.search(spec.pattern, result.stdout)
+    if found is None:
+        first_line = next((line for line in result.stdout.splitlines() if line.strip()), "")
+        first = one_line(first_line) or msg("exec.empty")
+        return Finding(Outcome.FAILED,
+                       msg("exec.no_match", command=command, target=target, first=first,
+                           pattern=spec.pattern),
+                       {"output": spec.pattern}, {"output": one_line(first_line) or "-"}, evidence)
+    matched = one_line(found.group(0)) or "-"
+    return Finding(Outcome.PASSED, msg("exec.ok", command=command, target=target, match=matched),
+                   {"output": spec.pattern}, {"output": matched}, {**evidence, "match": matched})

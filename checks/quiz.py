@@ -1,0 +1,131 @@
+"""quiz: an answer in a local file, for steps that are reading only.
+
+Graded without a cluster. Answers are keyed by check id, at the top of the file or under a
+step id (`step-01: {pod-smallest-unit: b}`): the check does not know its step, so it looks
+at the top level first, then in every nested mapping.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from checks.base import ID_PATTERN, CheckSpec, EvalContext, relative_path
+from checks.manifest_file import load_small_yaml
+from grader.i18n import Text, msg, register_messages
+from grader.results import Finding, Outcome
+
+register_messages({
+    "quiz.unanswered": {
+        "en": "not answered yet: put `{id}: {choices}` (your choice) in {file}",
+        "zh": "还没有作答：在 {file} 中写上 `{id}: {choices}`（选一个）",
+    },
+    "quiz.unanswered_multi": {
+        "en": "not answered yet: put `{id}: a,c` (every right choice of {choices}) in {file}",
+        "zh": "还没有作答：在 {file} 中写上 `{id}: a,c`（从 {choices} 中选出所有正确项）",
+    },
+    "quiz.unreadable": {"en": "{path}: {problem}", "zh": "{path}：{problem}"},
+    "quiz.too_big": {"en": "{path} is larger than {limit} bytes", "zh": "{path} 超过 {limit} 字节"},
+    "quiz.bad_yaml": {"en": "{path}:{line}: not valid YAML: {problem}",
+                      "zh": "{path}:{line}：不是有效的 YAML：{problem}"},
+    "quiz.not_mapping": {
+        "en": "{path} must map question ids to answers, like `{id}: b`",
+        "zh": "{path} 应当是“题目 id: 答案”的映射，例如 `{id}: b`",
+    },
+    "quiz.unknown": {
+        "en": "answer {given} is not among the choices {choices}",
+        "zh": "答案 {given} 不在选项 {choices} 之中",
+    },
+    "quiz.wrong": {"en": "answer {given} is not right", "zh": "答案 {given} 不正确"},
+    "quiz.ok": {"en": "answer {given} is right", "zh": "答案 {given} 正确"},
+})
+
+
+class Choice(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="Choice id the learner writes (a, b, c, ...).", pattern=ID_PATTERN)
+    text: Text = Field(description="The choice as the learner reads it (zh and en).")
+
+
+class Spec(CheckSpec):
+    kind: Literal["quiz"] = Field(description="An answer to a question, read from a local file.")
+    question: Text = Field(description="The question (zh and en).")
+    choices: list[Choice] = Field(min_length=2, description="The choices, each with a unique id.")
+    answer: list[str] = Field(min_length=1, description="Ids of the right choices (all of them, no others).")
+    answers_file: str = Field(
+        "labcheck-answers.yaml", description="Answers file, relative to the files folder (--files)."
+    )
+
+    polls: ClassVar[bool] = False
+    needs_cluster: ClassVar[bool] = False
+
+    @field_validator("answers_file")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        return relative_path(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Spec:
+        ids = [c.id for c in self.choices]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"choice ids must be unique: {', '.join(ids)}")
+        unknown = [a for a in self.answer if a not in ids]
+        if unknown:
+            raise ValueError(f"answer {', '.join(unknown)} is not a choice id ({', '.join(ids)})")
+        if len(set(self.answer)) != len(self.answer):
+            raise ValueError("answer lists a choice twice")
+        return self
+
+
+def find_answer(data: dict[Any, Any], check_id: str) -> Any:
+    """The answer under the check id at the top level, else under it in any nested mapping."""
+    if check_id in data and not isinstance(data[check_id], dict):
+        return data[check_id]
+    for value in data.values():
+        if isinstance(value, dict) and check_id in value:
+            return value[check_id]
+    return None
+
+
+def parse_answer(value: Any) -> list[str]:
+    """`b`, `a,c`, `a c` or [a, c] -> ["a", "c"]; YAML may hand back ints or bools for bare words."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if item is None or isinstance(item, dict | list):
+            continue
+        for part in re.split(r"[,\s]+", str(item).strip().lower()):
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
+    shown = spec.answers_file
+    ids = [c.id for c in spec.choices]
+    docs, problem = load_small_yaml(ctx.files_dir / spec.answers_file, shown, "quiz", multi=False)
+    if problem is not None:
+        return problem
+    data = docs[0] if docs else {}
+    if not isinstance(data, dict):
+        return Finding(Outcome.FAILED, msg("quiz.not_mapping", path=shown, id=spec.id),
+                       {"file": "mapping"}, {"file": type(data).__name__})
+    given = parse_answer(find_answer(data, spec.id))
+    if not given:
+        key = "quiz.unanswered_multi" if len(spec.answer) > 1 else "quiz.unanswered"
+        return Finding(Outcome.PENDING, msg(key, id=spec.id, choices="|".join(ids), file=shown),
+                       {"answer": "one of " + ", ".join(ids)}, {"answer": "-"})
+    expected = {"answer": ",".join(sorted(spec.answer))}
+    actual = {"answer": ",".join(sorted(given))}
+    evidence = {"file": shown, "answer": ",".join(given)}
+    unknown = [g for g in given if g not in ids]
+    if unknown:
+        return Finding(Outcome.FAILED,
+                       msg("quiz.unknown", given=",".join(unknown), choices=", ".join(ids)),
+                       expected, actual, evidence)
+    if set(given) != set(spec.answer):
+        return Finding(Outcome.FAILED, msg("quiz.wrong", given=actual["answer"]), expected, actual, evidence)
+    return Finding(Outcome.PASSED, msg("quiz.ok", given=actual["answer"]), expected, actual, evidence)
