@@ -67,6 +67,13 @@ register_messages({
         "en": "receipt time {when} is outside the window {start} .. {end}",
         "zh": "回执时间 {when} 不在时间窗口 {start} .. {end} 内",
     },
+    "collect.passed": {"en": "passed (from the student's receipt)", "zh": "通过（来自学生回执）"},
+    "collect.failed": {"en": "failed (from the student's receipt)", "zh": "未通过（来自学生回执）"},
+    "collect.pending": {"en": "not done (from the student's receipt)", "zh": "未完成（来自学生回执）"},
+    "collect.error": {
+        "en": "ungraded: the student's cluster could not answer", "zh": "未评分：学生的集群无法应答",
+    },
+    "collect.skipped": {"en": "skipped (from the student's receipt)", "zh": "已跳过（来自学生回执）"},
     "collect.missing": {"en": "no receipt submitted", "zh": "未提交回执"},
     "collect.unreadable": {"en": "receipt cannot be read: {error}", "zh": "无法读取回执：{error}"},
     "collect.unknown_file": {

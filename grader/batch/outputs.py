@@ -4,22 +4,24 @@
     out/students/<id>/record.json           the run, reloadable (resume, merge, class outputs)
     out/students/<id>/junit.xml, report.json
     out/students/<id>/gradescope/results.json
-    out/gradebook.csv, out/junit.xml, out/summary.html
+    out/gradebook.csv, out/junit.xml (a testsuite per student), out/summary.html
 """
 
 from __future__ import annotations
 
-import importlib
 import json
+import shutil
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.batch.classjunit import class_junit
 from grader.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
 from grader.batch.record import StudentRecord, read_record, write_json, write_text
 from grader.i18n import Lang
+from grader.reporters.safe import clean_xml
+from grader.results import Outcome
 
 BATCH_FORMAT = "labcheck-batch/1"
 
@@ -33,14 +35,12 @@ def write_student(out: Path, record: StudentRecord, lang: Lang) -> None:
     folder = student_dir(out, record.id)
     write_json(folder / "record.json", record.to_dict())
     write_json(folder / "gradescope" / "results.json", gradescope_results(record.run, lang))
-    reporters = importlib.import_module("grader.reporters")
-    registry: Any = getattr(reporters, "REPORTERS", None)
-    if registry is None:
-        return
-    options = reporters.ReportOptions(lang=lang, color=False)
+    from grader.reporters import REPORTERS, ReportOptions
+
+    options = ReportOptions(lang=lang, color=False)
     for name, filename in (("junit", "junit.xml"), ("json", "report.json")):
         try:
-            write_text(folder / filename, registry[name](record.run, options))
+            write_text(folder / filename, REPORTERS[name](record.run, options))
         except Exception as exc:  # one reporter's bug must not lose the student's record
             sys.stderr.write(f"labcheck: {record.id}: {filename}: {type(exc).__name__}: {exc}\n")
 
@@ -73,3 +73,82 @@ def write_class(out: Path, records: Sequence[StudentRecord], gradebook: Gradeboo
     write_text(out / "gradebook.csv", gradebook_csv(records, gradebook, missing))
     write_text(out / "junit.xml", class_junit(records, lang))
     write_text(out / "summary.html", summary_html(records, lang))
+
+
+def class_junit(records: Sequence[StudentRecord], lang: Lang) -> str:
+    lab = records[0].run.lab_id if records else "labcheck"
+    root = ET.Element("testsuites", name=lab)
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    time_total = 0.0
+    for record in sorted(records, key=lambda r: r.index):
+        run = record.run
+        checks = run.checks
+        counts = {
+            "tests": len(checks),
+            "failures": sum(1 for c in checks if c.outcome in (Outcome.FAILED, Outcome.PENDING)),
+            "errors": sum(1 for c in checks if c.outcome is Outcome.ERROR),
+            "skipped": sum(1 for c in checks if c.outcome is Outcome.SKIPPED),
+        }
+        attrib = {"name": record.id, **{k: str(v) for k, v in counts.items()},
+                  "time": f"{run.duration_s:.3f}"}
+        suite = ET.SubElement(root, "testsuite", {k: clean_xml(v, newlines=False) for k, v in attrib.items()})
+        if run.started_at:
+            suite.set("timestamp", run.started_at[:19])
+        props = ET.SubElement(suite, "properties")
+        for key in ("name", "email", "sis_id"):
+            if record.student.get(key):
+                ET.SubElement(props, "property", name=key,
+                              value=clean_xml(record.student[key], newlines=False))
+        ET.SubElement(props, "property", name="score", value=f"{run.score:g}")
+        ET.SubElement(props, "property", name="max_score", value=f"{run.max_score:g}")
+        for c in checks:
+            case = ET.SubElement(suite, "testcase", classname=f"{run.lab_id}.{c.step_id}",
+                                 name=c.check_id, time=f"{c.duration_s:.3f}")
+            text = clean_xml(c.message.get(lang))
+            if c.outcome in (Outcome.FAILED, Outcome.PENDING):
+                ET.SubElement(case, "failure", message=text, type=str(c.outcome)).text = text
+            elif c.outcome is Outcome.ERROR:
+                ET.SubElement(case, "error", message=text, type="error").text = text
+            elif c.outcome is Outcome.SKIPPED:
+                ET.SubElement(case, "skipped", message=text)
+        for key, count in counts.items():
+            totals[key] += count
+        time_total += run.duration_s
+    for key, total in totals.items():
+        root.set(key, str(total))
+    root.set("time", f"{time_total:.3f}")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def merge_results(inputs: Sequence[Path], out: Path) -> tuple[list[StudentRecord], list[str]]:
+    """Copy every shard's students into `out`; return the records and roster ids nobody graded."""
+    from grader.errors import LabcheckError
+
+    first: dict[str, Any] | None = None
+    owner: dict[str, Path] = {}
+    expected: list[str] = []
+    records: list[StudentRecord] = []
+    for folder in inputs:
+        if folder.resolve() == out.resolve():
+            raise LabcheckError(f"{folder}: --out must not be one of the folders to merge")
+        meta = read_batch_meta(folder)
+        if meta is None:
+            raise LabcheckError(f"{folder}: not a `labcheck grade` output (no batch.json)")
+        if first is None:
+            first = meta
+        for key in ("lab", "steps", "scenario_digest"):
+            if meta.get(key) != first.get(key):
+                raise LabcheckError(f"{folder}: {key} {meta.get(key)} differs from {inputs[0]}'s "
+                                    f"{first.get(key)}; merge outputs of one grading only")
+        expected += [str(s) for s in meta.get("students", [])]
+        for record in read_records(folder):
+            if record.id in owner:
+                raise LabcheckError(f"student {record.id} is in both {owner[record.id]} and {folder}")
+            owner[record.id] = folder
+            shutil.copytree(student_dir(folder, record.id), student_dir(out, record.id), dirs_exist_ok=True)
+            records.append(record)
+    assert first is not None
+    write_batch_meta(out, {k: v for k, v in first.items() if k not in ("format", "shard", "students")}
+                     | {"students": expected, "merged_from": [str(p) for p in inputs]})
+    return sorted(records, key=lambda r: r.index), [s for s in expected if s not in owner]

@@ -1,0 +1,93 @@
+"""Receipts: what a student's own run saw, written as JSON for the instructor to collect.
+
+A receipt records the cluster identity (the kube-system namespace uid), object uids, node
+names, timestamps, the labcheck version and a digest of the lab's YAML files. It helps spot
+copying (two students, one cluster or one Pod); it proves nothing a student could forge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grader.batch.record import write_json
+from grader.results import RunResult
+
+if TYPE_CHECKING:
+    from grader.spec import Lab
+
+RECEIPT_FORMAT = "labcheck-receipt/1"
+
+
+def scenario_digest(lab_root: str | Path) -> str:
+    """sha256 over the lab's YAML files (relative path and bytes, in path order)."""
+    root = Path(lab_root)
+    digest = hashlib.sha256()
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def _objects_and_nodes(run: RunResult) -> tuple[list[dict[str, str]], list[str]]:
+    objects: dict[tuple[str, str], dict[str, str]] = {}
+    nodes: set[str] = set()
+    for c in run.checks:
+        for key, value in c.evidence.items():
+            if not value:
+                continue
+            if "uid" in key:
+                for uid in str(value).split(","):
+                    if uid.strip():
+                        what = "pod" if key == "pod_uid" else c.kind
+                        objects.setdefault((what, uid.strip()), {"what": what, "uid": uid.strip(),
+                                                                 "check": f"{c.step_id}/{c.check_id}"})
+            elif key in ("node", "nodes"):
+                nodes.update(n.strip() for n in str(value).split(",") if n.strip())
+    return list(objects.values()), sorted(nodes)
+
+
+def build_receipt(run: RunResult, digest: str, identity: Mapping[str, str],
+                  finished_at: str | None = None) -> dict[str, Any]:
+    objects, nodes = _objects_and_nodes(run)
+    return {
+        "format": RECEIPT_FORMAT,
+        "labcheck_version": run.labcheck_version,
+        "lab": run.lab_id,
+        "steps": [s.step_id for s in run.steps],
+        "scenario_digest": digest,
+        "cluster": {k: str(v) for k, v in identity.items()},
+        "context": run.context,
+        "namespace": run.namespace,
+        "started_at": run.started_at,
+        "finished_at": finished_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "score": run.score,
+        "max_score": run.max_score,
+        "checks": [{"step": c.step_id, "check": c.check_id, "kind": c.kind, "outcome": str(c.outcome),
+                    "graded": c.graded, "evidence": dict(c.evidence)} for c in run.checks],
+        "objects": objects,
+        "nodes": nodes,
+    }
+
+
+def cluster_identity(kubeconfig: str | None, context: str | None) -> dict[str, str]:
+    """The cluster's identity, or {} when it cannot be read (the receipt then says so by omission)."""
+    from grader.errors import ClusterError
+    from grader.kube import connect
+
+    try:
+        cluster, _target = connect(kubeconfig, context)
+        return cluster.identity()
+    except ClusterError:
+        return {}
+
+
+def write_receipt(path: str | Path, run: RunResult, lab: Lab, *, kubeconfig: str | None,
+                  context: str | None) -> None:
+    """`labcheck check --receipt FILE`: one receipt for the run that was just graded."""
+    identity = dict(run.identity) or cluster_identity(kubeconfig, context)
+    write_json(Path(path), build_receipt(run, scenario_digest(lab.root), identity))
