@@ -46,7 +46,7 @@ def main() -> None:
 @click.option("--all", "all_steps", is_flag=True, help="Grade every step of the lab.")
 @lab_option
 @cluster_options
-@click.option("-o", "--output", envvar="LABCHECK_OUTPUT", type=click.Choice(["text", "json", "junit"]),
+@click.option("-o", "--output", envvar="LABCHECK_OUTPUT", type=click.Choice(["text", "json", "junit", "markdown"]),
               default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit-xml", envvar="LABCHECK_JUNIT_XML", type=click.Path(dir_okay=False), default=None,
               help="Also write JUnit XML to this file.")
@@ -59,12 +59,14 @@ def main() -> None:
               help="Re-check until everything passes (or --wait seconds, default 600), with progress.")
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False),
               default=".", show_default=True, help="Folder with the files the lab asked you to save.")
+@click.option("-v", "--verbose", envvar="LABCHECK_VERBOSE", is_flag=True,
+              help="Also show evidence (uids, nodes) and how many looks each check took.")
 @click.option("--color/--no-color", envvar="LABCHECK_COLOR", default=None,
               help="Colour (default: on a terminal, unless NO_COLOR is set).")
 def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | None,
           context: str | None, namespace: str | None, output: str, junit_xml: str | None,
           json_report: str | None, lang: Lang | None, wait: float | None, watch: bool,
-          files_dir: str, color: bool | None) -> None:
+          files_dir: str, verbose: bool, color: bool | None) -> None:
     """Grade STEPS (e.g. step-04) against the cluster."""
     from grader.session import CheckRequest, run_check
 
@@ -72,7 +74,7 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         steps=list(steps), all_steps=all_steps, lab=lab, kubeconfig=kubeconfig, context=context,
         namespace=namespace, output=output, junit_xml=junit_xml, json_report=json_report,
         lang=lang or default_lang(), wait=wait, files_dir=Path(files_dir),
-        color=_use_color(color, sys.stdout),
+        color=_use_color(color, sys.stdout), verbose=verbose,
         watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None,
     )
     sys.exit(int(run_check(request)))
@@ -99,7 +101,7 @@ _register_commands()
 def run() -> None:
     """Entry point: known problems exit 2 with one line, bugs exit 3."""
     try:
-        main(standalone_mode=False)
+        main(prog_name="labcheck", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

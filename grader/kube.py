@@ -7,6 +7,7 @@ into a ClusterError with a one-line reason that never carries credentials.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import time
@@ -145,7 +146,7 @@ class KubeCluster:
                           body=body[:65536].decode("utf-8", errors="replace"))
 
     def exec(self, namespace: str, pod: str, container: str | None,
-             command: list[str], timeout: float) -> ExecResult:
+             command: builtins.list[str], timeout: float) -> ExecResult:
         self.requests += 1
         try:
             return _run_exec(self.api, namespace, pod, container, command, timeout)
@@ -196,7 +197,7 @@ MAX_OUTPUT = 1 << 20
 
 
 def _run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
-             command: list[str], timeout: float) -> ExecResult:
+             command: builtins.list[str], timeout: float) -> ExecResult:
     from kubernetes.client import CoreV1Api
     from kubernetes.stream import stream
 

@@ -6,6 +6,7 @@ per namespace, so ten checks on one Pod cost one request per round.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -61,7 +62,7 @@ class CachedCluster:
         return self.inner.pod_logs(namespace, pod, container, tail_lines, limit_bytes)
 
     def exec(self, namespace: str, pod: str, container: str | None,
-             command: list[str], timeout: float) -> ExecResult:
+             command: builtins.list[str], timeout: float) -> ExecResult:
         return self.inner.exec(namespace, pod, container, command, timeout)
 
     def proxy_get(self, namespace: str, service: str, port: int, path: str, timeout: float) -> HttpResult:

@@ -29,6 +29,7 @@ class CheckRequest:
     files_dir: Path
     color: bool
     watch: float | None = None
+    verbose: bool = False
 
 
 def resolve_steps(lab: Lab, steps: list[str], all_steps: bool) -> list[str]:
@@ -127,7 +128,7 @@ def run_check(request: CheckRequest) -> ExitCode:
                    watch=request.watch, progress=progress)
     if progress is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    report = ReportOptions(lang=request.lang, color=request.color)
+    report = ReportOptions(lang=request.lang, color=request.color, verbose=request.verbose)
     sys.stdout.write(REPORTERS[request.output](result, report))
     if request.junit_xml:
         Path(request.junit_xml).write_text(REPORTERS["junit"](result, report), encoding="utf-8")
