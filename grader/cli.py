@@ -46,7 +46,8 @@ def main() -> None:
 @click.option("--all", "all_steps", is_flag=True, help="Grade every step of the lab.")
 @lab_option
 @cluster_options
-@click.option("-o", "--output", envvar="LABCHECK_OUTPUT", type=click.Choice(["text", "json", "junit", "markdown"]),
+@click.option("-o", "--output", envvar="LABCHECK_OUTPUT",
+              type=click.Choice(["text", "json", "junit", "markdown"]),
               default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit-xml", envvar="LABCHECK_JUNIT_XML", type=click.Path(dir_okay=False), default=None,
               help="Also write JUnit XML to this file.")
