@@ -7,7 +7,9 @@ differs from the instructor's lab, a receipt finished outside the assignment win
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from grader.batch.receipts import RECEIPT_FORMAT
 from grader.batch.record import StudentRecord
 from grader.batch.roster import Student, describe
-from grader.i18n import Text, msg
+from grader.i18n import Lang, Text, msg
 from grader.results import CheckResult, Outcome, RunResult, StepResult
 
 if TYPE_CHECKING:
@@ -164,3 +166,11 @@ def collect(folder: Path, students: list[Student], lab: Lab, step_ids: list[str]
                for s in students if s.id in receipts]
     missing = [describe(s) for s in students if s.id not in receipts]
     return records, missing, flags, unknown
+
+
+def flags_csv(flags: list[Flag], lang: Lang) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "flag", "message"])
+    writer.writerows([f.student, f.kind, f.message.get(lang)] for f in flags)
+    return out.getvalue()
