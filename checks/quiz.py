@@ -54,7 +54,9 @@ class Spec(CheckSpec):
     kind: Literal["quiz"] = Field(description="An answer to a question, read from a local file.")
     question: Text = Field(description="The question (zh and en).")
     choices: list[Choice] = Field(min_length=2, description="The choices, each with a unique id.")
-    answer: list[str] = Field(min_length=1, description="Ids of the right choices (all of them, no others).")
+    # exclude: `labcheck explain` dumps the spec for learners, and must not print the answer.
+    answer: list[str] = Field(min_length=1, exclude=True,
+                              description="Ids of the right choices (all of them, no others).")
     answers_file: str = Field(
         "labcheck-answers.yaml", description="Answers file, relative to the files folder (--files)."
     )

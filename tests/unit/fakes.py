@@ -126,3 +126,36 @@ def event(obj_kind: str, name: str, reason: str, message: str = "", namespace: s
         "reason": reason, "message": message, "type": "Normal", "count": count,
         "lastTimestamp": "2026-11-25T00:00:10Z",
     }
+
+
+def service(name: str = "my-first-service", namespace: str = "default", *, type: str = "NodePort",
+            port: int = 80, target_port: int | str | None = 80, node_port: int | None = 31234,
+            selector: dict[str, str] | None = None, uid: str = "uid-svc-1") -> dict[str, Any]:
+    """A Service as `kubectl expose pod my-first-pod` makes it (target_port None: not set)."""
+    entry: dict[str, Any] = {"port": port, "protocol": "TCP"}
+    if target_port is not None:
+        entry["targetPort"] = target_port
+    if node_port is not None and type != "ClusterIP":
+        entry["nodePort"] = node_port
+    return {
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": namespace, "uid": uid, "labels": {"run": "my-first-pod"}},
+        "spec": {"type": type, "ports": [entry], "clusterIP": "10.96.0.10",
+                 "selector": selector if selector is not None else {"run": "my-first-pod"}},
+    }
+
+
+def endpoint_slice(service_name: str = "my-first-service", namespace: str = "default", *,
+                   ready: list[bool | None] | None = None, port: int = 80) -> dict[str, Any]:
+    """An EndpointSlice with one endpoint per entry of `ready` (None: the condition is unset)."""
+    endpoints = [
+        {"addresses": [f"10.0.0.{i + 5}"], "conditions": {} if r is None else {"ready": r},
+         "targetRef": {"kind": "Pod", "name": f"pod-{i}", "namespace": namespace}}
+        for i, r in enumerate(ready if ready is not None else [True])
+    ]
+    return {
+        "kind": "EndpointSlice",
+        "metadata": {"name": f"{service_name}-abcde", "namespace": namespace,
+                     "labels": {"kubernetes.io/service-name": service_name}},
+        "addressType": "IPv4", "endpoints": endpoints, "ports": [{"port": port, "protocol": "TCP"}],
+    }
