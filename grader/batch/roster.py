@@ -49,7 +49,7 @@ def _check_row(row: dict[str, str], where: str, prefix: str, seen: dict[str, str
     if sid and not ID_RE.match(sid):
         bad("id", f"'{sid}' is not a valid id (letters, digits and . _ @ + -, at most 128)")
     elif sid in seen:
-        bad("id", f"'{sid}' is already used at {seen[sid]}")
+        bad("id", f"'{sid}' is already used on line {seen[sid].rsplit(':', 1)[-1]}")
     email = row.get("email", "")
     if email and "@" not in email:
         bad("email", f"'{email}' is not an email address")
