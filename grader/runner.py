@@ -93,7 +93,10 @@ class _State:
 def _evaluate(spec: CheckSpec, ctx: EvalContext) -> tuple[Finding, bool]:
     """A finding, and whether an error is worth another look."""
     try:
-        return EVALUATORS[spec.kind](spec, ctx), False  # type: ignore[attr-defined]
+        finding: Finding = EVALUATORS[spec.kind](spec, ctx)  # type: ignore[attr-defined]
+        # An error a check reports itself (e.g. nothing answered on the NodePort yet) may clear up:
+        # kube-proxy can take a moment to open a new port. Look again until the deadline.
+        return finding, finding.outcome is Outcome.ERROR
     except ClusterError as exc:
         text = exc.text or msg("run.cluster_error", reason=exc.reason, message=exc.message)
         return Finding(Outcome.ERROR, text, actual={"error": exc.reason}), exc.retryable

@@ -117,7 +117,7 @@ def test_reporters_use_only_registered_labels_and_no_hard_coded_chinese() -> Non
 def test_registry_names_match_the_cli() -> None:
     assert {"text", "json", "junit"} <= set(REPORTERS)
     cli = (ROOT / "grader" / "cli.py").read_text(encoding="utf-8")
-    choices = re.search(r'"--output".*?Choice\(\[(.*?)\]\)', cli)
+    choices = re.search(r'"--output".*?Choice\(\[(.*?)\]\)', cli, re.S)
     assert choices is not None
     assert set(re.findall(r'"(\w+)"', choices.group(1))) <= set(REPORTERS)
 
