@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from grader.spec import Lab
 
 RECEIPT_FORMAT = "labcheck-receipt/1"
+OBJECT_KINDS = {"pod_state": "Pod", "exec_output": "Pod", "logs_contain": "Pod", "service_shape": "Service",
+                "pod_uid": "Pod"}  # check kind (or evidence key) -> what the uid belongs to
 
 
 def scenario_digest(lab_root: str | Path) -> str:
@@ -43,7 +45,7 @@ def _objects_and_nodes(run: RunResult) -> tuple[list[dict[str, str]], list[str]]
             if "uid" in key:
                 for uid in str(value).split(","):
                     if uid.strip():
-                        what = "pod" if key == "pod_uid" else c.kind
+                        what = OBJECT_KINDS.get(key, OBJECT_KINDS.get(c.kind, c.kind))
                         objects.setdefault((what, uid.strip()), {"what": what, "uid": uid.strip(),
                                                                  "check": f"{c.step_id}/{c.check_id}"})
             elif key in ("node", "nodes"):
