@@ -69,7 +69,15 @@ def _shard(shard: str | None, shards: int | None) -> tuple[int, int] | None:
         raise click.BadParameter(str(exc), param_hint="--shard") from None
 
 
-def _batch_exit(records: Sequence[Any], missing: int = 0) -> ExitCode:
+def exit_zero_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--exit-zero/--no-exit-zero", envvar="LABCHECK_EXIT_ZERO", default=False,
+                        help="Exit 0 once every student has a result (for Jobs and CI); "
+                             "failed and ungraded students are in the outputs.")(f)
+
+
+def _batch_exit(records: Sequence[Any], missing: int = 0, exit_zero: bool = False) -> ExitCode:
+    if exit_zero:
+        return ExitCode.OK
     if missing or any(r.has_error for r in records):
         return ExitCode.USAGE_ERROR
     return ExitCode.OK if all(r.run.passed for r in records) else ExitCode.CHECKS_FAILED
@@ -108,10 +116,11 @@ def _done(records: Sequence[Any], out: Path, lang: Lang) -> None:
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False), default=None,
               help="Folder with one sub-folder per student id holding the files the lab asked for.")
 @gradebook_options
+@exit_zero_option
 @lang_option
 def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float, wait: float | None,
           resume: bool, shard: str | None, shards: int | None, kubeconfig: str | None,
-          files_dir: str | None, lang: Lang | None, **kw: Any) -> None:
+          files_dir: str | None, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Grade every student of a roster; write per-student and class outputs to --out."""
     from grader.batch.outputs import read_records, write_batch_meta, write_class
     from grader.batch.receipts import scenario_digest
@@ -140,15 +149,16 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
     records = [r for r in read_records(out_dir) if r.id in wanted] if resume else records
     write_class(out_dir, records, _gradebook(kw), lang)
     _done(records, out_dir, lang)
-    sys.exit(int(_batch_exit(records)))
+    sys.exit(int(_batch_exit(records, exit_zero=exit_zero)))
 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
 @click.option("--out", envvar="LABCHECK_OUT", required=True, help="Folder for the merged outputs.")
 @gradebook_options
+@exit_zero_option
 @lang_option
-def merge(inputs: tuple[str, ...], out: str, lang: Lang | None, **kw: Any) -> None:
+def merge(inputs: tuple[str, ...], out: str, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Merge the --out folders of shards (e.g. results-*/) into one class result."""
     from grader.batch.outputs import merge_results, write_class
 
@@ -160,7 +170,7 @@ def merge(inputs: tuple[str, ...], out: str, lang: Lang | None, **kw: Any) -> No
     for sid in missing:
         click.echo(f"{sid}: {tr('collect.missing', lang)}", err=True)
     _done(records, out_dir, lang)
-    sys.exit(int(_batch_exit(records, len(missing))))
+    sys.exit(int(_batch_exit(records, len(missing), exit_zero)))
 
 
 @click.command()
