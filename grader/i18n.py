@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -18,6 +18,12 @@ class Text(BaseModel):
 
     zh: str = Field(description="Chinese text (简体中文).")
     en: str = Field(description="English text.")
+    _key: str = PrivateAttr(default="")  # the message id it was made from, if any
+
+    @property
+    def key(self) -> str:
+        """The catalog id (e.g. `pod.wrong_image`) of a message made by msg(); "" otherwise."""
+        return self._key
 
     @model_validator(mode="before")
     @classmethod
@@ -80,7 +86,9 @@ def msg(key: str, **params: object) -> Text:
         values = {k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()}
         return entry[lang].format(**values)
 
-    return Text(zh=fill("zh"), en=fill("en"))
+    text = Text(zh=fill("zh"), en=fill("en"))
+    text._key = key
+    return text
 
 
 def tr(key: str, lang: Lang, **params: object) -> str:

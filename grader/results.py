@@ -58,6 +58,11 @@ class CheckResult:
     duration_s: float = 0.0
 
     @property
+    def message_id(self) -> str:
+        """Catalog id of the message (stable across languages and wording changes)."""
+        return self.message.key
+
+    @property
     def score(self) -> float:
         return self.points if self.outcome is Outcome.PASSED else 0.0
 

@@ -49,6 +49,7 @@ def check_json(check: CheckResult, lang: Lang) -> dict[str, Any]:
         "score": number(check.score),
         "graded": check.graded,
         "message": _text(check.message, lang, MESSAGE_LIMIT),
+        "message_id": check.message_id,
         "expected": clean_map(check.expected, VALUE_LIMIT, max_items=MAX_ITEMS),
         "actual": clean_map(check.actual, VALUE_LIMIT, max_items=MAX_ITEMS),
         "evidence": clean_map(check.evidence, VALUE_LIMIT, max_items=MAX_ITEMS),

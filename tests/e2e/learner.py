@@ -101,11 +101,12 @@ class Learner:
 
 
 def outcomes(result: RunResult) -> dict[str, str]:
-    return {c.check_id: c.outcome.value for c in result.checks}
+    """step/check -> outcome (check ids are unique within a step only)."""
+    return {f"{c.step_id}/{c.check_id}": c.outcome.value for c in result.checks}
 
 
-def check(result: RunResult, check_id: str) -> CheckResult:
-    return next(c for c in result.checks if c.check_id == check_id)
+def check(result: RunResult, check_id: str, step: str | None = None) -> CheckResult:
+    return next(c for c in result.checks if c.check_id == check_id and step in (None, c.step_id))
 
 
 def report(result: RunResult, lang: Lang) -> str:

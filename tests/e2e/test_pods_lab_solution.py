@@ -39,7 +39,7 @@ def test_empty_namespace_scores_zero_with_pending_and_hints(learner: Learner) ->
         if c.outcome is Outcome.PENDING:
             assert c.hint is not None, c.check_id
     assert check(result, "pod-running").outcome is Outcome.PENDING
-    assert check(result, "pod-deleted").outcome is Outcome.PENDING  # nothing was ever there
+    assert check(result, "pod-deleted", "step-07").outcome is Outcome.PENDING  # nothing was ever there
     for lang, word in (("en", "hint"), ("zh", "提示")):
         text = report(result, lang)
         assert word in text and "my-first-pod" in text

@@ -29,7 +29,7 @@ TOP_KEYS = {"schema_version", "lab", "context", "namespace", "started_at", "dura
             "percent", "passed", "outcome", "exit_code", "ungraded_points", "cluster_problem", "identity",
             "steps"}
 STEP_KEYS = {"id", "title", "score", "max_score", "status", "checks"}
-CHECK_KEYS = {"id", "kind", "title", "status", "points", "score", "graded", "message", "expected", "actual",
+CHECK_KEYS = {"id", "kind", "title", "status", "points", "score", "graded", "message", "message_id", "expected", "actual",
               "evidence", "hint", "attempts", "duration_s"}
 
 

@@ -5,4 +5,3 @@ set -euo pipefail
 k() { "${KUBECTL:-kubectl}" ${NAMESPACE:+--namespace "$NAMESPACE"} "$@"; }
 k logs my-first-pod
 k exec my-first-pod -- cat /usr/share/nginx/html/index.html
-k exec my-first-pod -- env
