@@ -1,0 +1,1 @@
+"""A disposable local Kubernetes control plane for the test suite (kwok + real kube-apiserver)."""
