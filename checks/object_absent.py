@@ -69,12 +69,12 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     left = [o for o in ctx.cluster.list(spec.object_kind, ctx.namespace if info.namespaced else None)
             if spec.selects(o) and o["metadata"]["name"] not in spec.ignore_names]
     names = ", ".join(sorted(o["metadata"]["name"] for o in left))
-    expected = {"present": "-"}
+    expected = {"left": "-"}
     if left:
         terminating = all(o["metadata"].get("deletionTimestamp") for o in left)
         key = "absent.terminating" if terminating else "absent.present"
         return Finding(Outcome.PENDING, msg(key, kind=spec.object_kind, names=names),
-                       expected, {"present": names})
+                       expected, {"left": names})
     target = spec.describe()
     if spec.require_evidence and spec.name is not None:
         groups = events_about(ctx, spec.object_kind, spec.name)
@@ -87,6 +87,6 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                            {"events": ", ".join(sorted(reasons)) or "-"})
         evidence = {"uids": ",".join(sorted(groups)), "reasons": ",".join(sorted(reasons))}
         return Finding(Outcome.PASSED, msg("absent.ok", kind=spec.object_kind, target=target),
-                       expected, {"present": "-"}, evidence)
+                       expected, {"left": "-"}, evidence)
     return Finding(Outcome.PASSED, msg("absent.ok", kind=spec.object_kind, target=target),
-                   expected, {"present": "-"})
+                   expected, {"left": "-"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,10 +221,37 @@ def _run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
         if client.is_open():
             raise ClusterError("timeout", f"exec in pod {pod}: no answer within {timeout:g}s",
                                retryable=True)
-        code = client.returncode
+        code, problem = exec_status(client.read_channel(ERROR_CHANNEL))
     finally:
         client.close()
+    if problem:
+        stderr.append(problem)
     return ExecResult("".join(stdout)[:MAX_OUTPUT], "".join(stderr)[:MAX_OUTPUT], code)
+
+
+ERROR_CHANNEL = 3  # the exec protocol's status channel
+
+
+def exec_status(raw: str) -> tuple[int | None, str]:
+    """Exit code and problem from the exec status channel.
+
+    The kubelet says NonZeroExitCode with an ExitCode cause; other runtimes (and kwok) say only
+    "Internal error occurred: ... exit status 1", or cannot start the command at all (126).
+    """
+    if not raw.strip():
+        return None, ""
+    try:
+        status = json.loads(raw)
+    except ValueError:
+        return None, raw.strip()
+    if status.get("status") == "Success":
+        return 0, ""
+    for cause in (status.get("details") or {}).get("causes") or []:
+        if cause.get("reason") == "ExitCode" and str(cause.get("message", "")).isdigit():
+            return int(cause["message"]), ""
+    message = str(status.get("message", "")).strip()
+    found = re.search(r"exit (?:status|code) (\d+)", message)
+    return (int(found.group(1)) if found else 126), message
 
 
 def _run_port_forward_get(api_client: Any, namespace: str, pod: str, port: int, path: str,

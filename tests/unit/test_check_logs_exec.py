@@ -169,3 +169,18 @@ def test_exec_forbidden_propagates() -> None:
 def test_exec_spec_rejects_bad_fields(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         exec_spec(**bad)
+
+
+def test_exec_status_channel_variants() -> None:
+    from grader.kube import exec_status
+
+    assert exec_status('{"metadata":{},"status":"Success"}') == (0, "")
+    kubelet = ('{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":'
+               '[{"reason":"ExitCode","message":"2"}]},"message":"command terminated with non-zero exit code"}')
+    assert exec_status(kubelet) == (2, "")
+    kwok = ('{"status":"Failure","reason":"InternalError","message":"Internal error occurred: error executing '
+            'command in container: cmd wait: cat /x: exit status 1"}')
+    assert exec_status(kwok)[0] == 1
+    missing = '{"status":"Failure","reason":"InternalError","message":"exec: \\"cat\\": executable file not found"}'
+    assert exec_status(missing) == (126, 'exec: "cat": executable file not found')
+    assert exec_status("") == (None, "")

@@ -1,0 +1,163 @@
+"""Mistakes in the later Pods-lab steps on the real local control plane: reachability, logs, exec,
+saved YAML, half-done clean-up, and a learner whose credentials may not exec."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grader.results import Outcome
+from tests.cluster.handle import KubeCluster
+from tests.e2e.learner import POD, Learner, check, outcomes, report
+
+pytestmark = pytest.mark.cluster
+
+
+@pytest.fixture
+def learner(kube_cluster: KubeCluster, namespace: str, tmp_path: Path) -> Iterator[Learner]:
+    person = Learner(kube_cluster, namespace, tmp_path)
+    yield person
+    person.close()
+
+
+def exposed(learner: Learner) -> None:
+    learner.run_pod()
+    learner.kubectl("expose", "pod", POD, "--type=NodePort", "--port=80", "--name=my-first-service")
+
+
+def assert_seen(learner: Learner, step: str, check_id: str, outcome: Outcome, message_id: str) -> str:
+    result = learner.grade(step, wait=0)
+    found = check(result, check_id)
+    assert (found.outcome, found.message_id) == (outcome, message_id), f"{found.message.en} | {outcomes(result)}"
+    if outcome in (Outcome.FAILED, Outcome.PENDING):
+        assert found.hint is not None
+        for lang in ("en", "zh"):
+            assert found.hint.get(lang) in report(result, lang)
+    return found.message.en
+
+
+def test_node_port_unreachable_is_an_error_naming_the_address(learner: Learner) -> None:
+    exposed(learner)
+    port = learner.cluster.node_port(learner.namespace, "my-first-service")
+    text = assert_seen(learner, "step-04", "service-answers", Outcome.ERROR, "http.unreachable")
+    assert f"127.0.0.1:{port}" in text and "refused" in text
+
+
+def test_app_answering_with_an_error_is_a_failure(learner: Learner) -> None:
+    exposed(learner)
+    learner.browser_opens("my-first-service", status=502)
+    text = assert_seen(learner, "step-04", "service-answers", Outcome.FAILED, "http.wrong_status")
+    assert "502" in text
+
+
+def test_app_answering_passes(learner: Learner) -> None:
+    exposed(learner)
+    learner.browser_opens("my-first-service")
+    assert_seen(learner, "step-04", "service-answers", Outcome.PASSED, "http.ok")
+
+
+def test_logs_without_an_access_line_are_not_done_yet(learner: Learner) -> None:
+    learner.run_pod()
+    learner.cluster.write_pod_logs(learner.namespace, POD, [
+        "/docker-entrypoint.sh: Configuration complete; ready for start up",
+        "2026/11/25 10:00:00 [notice] 1#1: start worker processes"])
+    assert_seen(learner, "step-05", "access-log", Outcome.PENDING, "logs.no_match")
+
+
+def test_exec_that_fails_is_a_failure(learner: Learner) -> None:
+    learner.run_pod()
+    learner.cluster.prepare_exec_dir(learner.namespace, POD, {"etc/hostname": "my-first-pod\n"})
+    assert_seen(learner, "step-05", "exec-index", Outcome.FAILED, "exec.exit_code")
+
+
+def save(learner: Learner, name: str, text: str) -> None:
+    (learner.files / name).write_text(text, encoding="utf-8")
+
+
+SavedYaml = Callable[[Learner], None]
+YAML_CASES: list[tuple[str, SavedYaml, str]] = [
+    ("not YAML", lambda lr: save(lr, "my-first-pod.yaml", "apiVersion: v1\nkind: Pod\n  metadata: [oops\n"),
+     "manifest.bad_yaml"),
+    ("another object", lambda lr: save(lr, "my-first-pod.yaml",
+                                       lr.kubectl("get", "svc", "my-first-service", "-o", "yaml").stdout),
+     "manifest.wrong_object"),
+]
+
+
+@pytest.mark.parametrize(("what", "write", "message_id"), YAML_CASES, ids=[c[0] for c in YAML_CASES])
+def test_saved_yaml_mistakes(learner: Learner, what: str, write: SavedYaml, message_id: str) -> None:
+    exposed(learner)
+    write(learner)
+    assert_seen(learner, "step-06", "pod-yaml", Outcome.FAILED, message_id)
+
+
+def test_saved_yaml_of_an_earlier_pod_is_stale(learner: Learner) -> None:
+    exposed(learner)
+    save(learner, "my-first-pod.yaml", learner.kubectl("get", "pod", POD, "-o", "yaml").stdout)
+    learner.kubectl("delete", "pod", POD, "--wait=true")
+    learner.run_pod()
+    assert_seen(learner, "step-06", "pod-yaml", Outcome.FAILED, "manifest.stale")
+
+
+def test_clean_up_half_done(learner: Learner) -> None:
+    exposed(learner)
+    learner.kubectl("expose", "pod", POD, "--type=NodePort", "--port=81", "--target-port=80",
+                    "--name=my-first-service2")
+    learner.kubectl("expose", "pod", POD, "--type=NodePort", "--port=82", "--target-port=80", "--name=extra")
+    learner.kubectl("delete", "svc", "my-first-service")
+    assert_seen(learner, "step-07", "pod-deleted", Outcome.PENDING, "absent.present")  # Pod left
+    learner.kubectl("delete", "pod", POD, "--wait=true")
+    result = learner.grade("step-07", wait=0)
+    assert outcomes(result) == {"step-07/pod-deleted": "passed", "step-07/service-deleted": "passed",
+                                "step-07/service2-deleted": "pending", "step-07/nothing-left": "pending"}
+    assert "extra" in check(result, "nothing-left").message.en
+    learner.kubectl("delete", "svc", "my-first-service2", "extra")
+    assert learner.grade("step-07", wait=0).percent == 100
+
+
+def restricted_kubeconfig(learner: Learner, path: Path, without: str) -> Path:
+    """A ServiceAccount bound to `labcheck rbac step-05` minus one resource, as its own kubeconfig."""
+    rbac = learner.labcheck("rbac", "step-05", "-n", learner.namespace, "--service-account", "grader",
+                            "--name", f"grader-{learner.namespace}")
+    assert rbac.returncode == 0, rbac.stderr
+    docs = list(yaml.safe_load_all(rbac.stdout))
+    for doc in docs:
+        for rule in doc.get("rules", []):
+            rule["resources"] = [r for r in rule["resources"] if r != without]
+        if "rules" in doc:
+            doc["rules"] = [r for r in doc["rules"] if r["resources"]]
+    learner.kubectl("apply", "-f", "-", stdin=yaml.safe_dump_all(docs))
+    token = learner.kubectl("create", "token", "grader").stdout.strip()
+    cfg = yaml.safe_load(learner.cluster.kubeconfig.read_text(encoding="utf-8"))
+    cluster = next(c for c in cfg["clusters"])["cluster"]
+    if "certificate-authority" in cluster:
+        data = Path(cluster.pop("certificate-authority")).read_bytes()
+        cluster["certificate-authority-data"] = base64.b64encode(data).decode()
+    path.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "grader",
+        "clusters": [{"name": "c", "cluster": cluster}],
+        "users": [{"name": "grader", "user": {"token": token}}],
+        "contexts": [{"name": "grader", "context": {"cluster": "c", "user": "grader",
+                                                    "namespace": learner.namespace}}]}), encoding="utf-8")
+    return path
+
+
+def test_exec_forbidden_is_an_error_and_the_rest_is_graded(learner: Learner, tmp_path: Path) -> None:
+    learner.run_pod()
+    learner.container_serves()
+    config = restricted_kubeconfig(learner, tmp_path / "grader.yaml", without="pods/exec")
+    proc = learner.labcheck("step-05", "--wait", "0", "-o", "json", env={"KUBECONFIG": str(config)})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    report_json = yaml.safe_load(proc.stdout)
+    checks = {c["id"]: c for c in report_json["steps"][0]["checks"]}
+    assert checks["access-log"]["status"] == "passed"
+    assert checks["exec-index"]["status"] == "error" and not checks["exec-index"]["graded"]
+    assert "forbidden" in checks["exec-index"]["message"]
+    # With exactly the role `labcheck rbac` prints, everything passes.
+    full = restricted_kubeconfig(learner, tmp_path / "full.yaml", without="")
+    ok = learner.labcheck("step-05", "--wait", "0", env={"KUBECONFIG": str(full)})
+    assert ok.returncode == 0, ok.stdout + ok.stderr
