@@ -62,8 +62,6 @@ def test_pod_is_scheduled_and_started_with_kubelet_events(kube_cluster: KubeClus
     assert status["podIP"].startswith("10.244.")
     kube_cluster.wait_for("kubelet events", lambda: set(KUBELET_REASONS) <= set(
         event_reasons(kube_cluster, namespace, "my-first-pod")))
-    reasons = event_reasons(kube_cluster, namespace, "my-first-pod")
-    assert [r for r in reasons if r in KUBELET_REASONS] == KUBELET_REASONS
     events = kube_cluster.get_json("events", namespace=namespace)["items"]
     messages = {e["reason"]: e["message"] for e in events}
     assert messages["Pulling"] == f'Pulling image "{IMAGE}"'
