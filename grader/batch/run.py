@@ -104,7 +104,9 @@ def grade_roster(lab: Lab, step_ids: list[str], students: list[Student], options
         stream.write(tr("batch.resumed", options.lang, count=len(records), out=options.out) + "\n")
     progress = _Progress(len(todo), options.lang, stream)
 
-    def supervise(student: Student) -> StudentRecord:
+    stop = threading.Event()  # set on Ctrl-C: supervisors stop waiting, nothing half-done is written
+
+    def supervise(student: Student) -> StudentRecord | None:
         box: dict[str, object] = {}
         started, start = _now(), time.monotonic()
 
@@ -116,7 +118,11 @@ def grade_roster(lab: Lab, step_ids: list[str], students: list[Student], options
 
         worker = threading.Thread(target=work, name=f"labcheck-{student.id}", daemon=True)
         worker.start()
-        worker.join(options.timeout)
+        deadline = start + options.timeout if options.timeout else float("inf")
+        while worker.is_alive() and not stop.is_set() and time.monotonic() < deadline:
+            worker.join(min(0.2, max(0.0, deadline - time.monotonic())))
+        if stop.is_set():
+            return None
         elapsed = round(time.monotonic() - start, 3)
         run = box.get("run")
         if worker.is_alive():  # abandoned: a daemon thread cannot hold up the run or its exit
@@ -134,9 +140,11 @@ def grade_roster(lab: Lab, step_ids: list[str], students: list[Student], options
         futures = [pool.submit(supervise, s) for s in todo]
         for future in as_completed(futures):
             record = future.result()
-            records[record.id] = record
-            progress.step(record)
+            if record is not None:
+                records[record.id] = record
+                progress.step(record)
     finally:
+        stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
         progress.close()
     return sorted(records.values(), key=lambda r: r.index)
