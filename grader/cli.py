@@ -22,6 +22,12 @@ GROUP_OPTIONS = ("-h", "--help", "--version")
 class StepShortcutGroup(click.Group):
     """Treats an unknown command name (or a check option: `labcheck --watch step-02`) as `check`."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0].startswith("-") and args[0] not in GROUP_OPTIONS \
+                and not ctx.resilient_parsing:
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         if args and args[0] not in self.commands and args[0] not in GROUP_OPTIONS:
             return "check", self.commands["check"], args

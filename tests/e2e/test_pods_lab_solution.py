@@ -4,6 +4,7 @@ every step, in the middle of the lab and after it; an empty namespace scores 0 %
 from __future__ import annotations
 
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,11 +111,11 @@ def test_other_namespace_and_other_context(learner: Learner, tmp_path: Path) -> 
 def test_watch_rechecks_until_the_learner_is_done(learner: Learner) -> None:
     env = {**learner.env(), "PYTHONPATH": str(ROOT), "LANG": "en_US.UTF-8"}
     watcher = subprocess.Popen(
-        ["python3", "-m", "grader", "--watch", "step-02", "-n", learner.namespace, "--wait", "120"],
+        [sys.executable, "-m", "grader", "--watch", "step-02", "-n", learner.namespace, "--wait", "120"],
         env=env, cwd=learner.files, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(3)
-        assert watcher.poll() is None, "--watch gave up before the learner started"
+        assert watcher.poll() is None, f"--watch gave up before the learner started: {watcher.communicate()}"
         learner.solve("step-02")
         out, err = watcher.communicate(timeout=120)
     finally:
