@@ -121,8 +121,11 @@ def kind_kube(request: pytest.FixtureRequest) -> KubeCluster:
     if problem := docker_problem():
         pytest.skip(f"kind needs Docker ({problem})")
     kind = request.getfixturevalue("kind_cluster")
-    kind.ensure_kubectl()
-    return KubeCluster.from_kubeconfig(Path(kind.kubeconfig_path), kubectl=str(kind.kubectl_path))
+    kubectl = request.config.getoption("kind_kubectl_bin") or shutil.which("kubectl")
+    if not kubectl:
+        kind.ensure_kubectl()  # pytest-kind downloads its pinned kubectl
+        kubectl = str(kind.kubectl_path)
+    return KubeCluster.from_kubeconfig(Path(kind.kubeconfig_path), kubectl=str(kubectl))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
