@@ -1,0 +1,51 @@
+"""The distribution: a wheel and an sdist with the labs inside; the wheel works from a fresh venv."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    proc = subprocess.run([sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(out),
+                           str(ROOT)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return out
+
+
+def test_wheel_and_sdist_carry_the_labs(dist: Path) -> None:
+    wheel = next(dist.glob("labcheck-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("scenarios/pods/lab.yaml", "scenarios/pods/step-04.yaml", "scenarios/sidecar/lab.yaml",
+                   "scenarios/labcheck.schema.json", "grader/data/junit.xsd",
+                   "scenarios/pods/solutions/step-04.sh", "checks/pod_state.py", "grader/batch/__init__.py"):
+        assert needed in names, needed
+    sdist = next(dist.glob("labcheck-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        assert any(n.endswith("scenarios/pods/step-02.yaml") for n in tar.getnames())
+
+
+def test_wheel_installs_into_a_fresh_venv_and_runs(dist: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    wheel = next(dist.glob("labcheck-*.whl"))
+    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
+                          "--disable-pip-version-check", str(wheel)], capture_output=True, text=True, timeout=600)
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    labcheck = venv / "bin" / "labcheck"
+    listed = subprocess.run([str(labcheck), "list", "--lang", "en"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60)
+    assert listed.returncode == 0 and "step-07" in listed.stdout, listed.stderr
+    for lab in ("pods", "sidecar"):
+        valid = subprocess.run([str(labcheck), "validate", lab], capture_output=True, text=True,
+                               cwd=tmp_path, timeout=60)
+        assert valid.returncode == 0, valid.stderr
