@@ -66,6 +66,8 @@ def main() -> None:
               help="Re-check until everything passes (or --wait seconds, default 600), with progress.")
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False),
               default=".", show_default=True, help="Folder with the files the lab asked you to save.")
+@click.option("--receipt", envvar="LABCHECK_RECEIPT", type=click.Path(dir_okay=False), default=None,
+              help="Also write a receipt (JSON evidence for your instructor) to this file.")
 @click.option("-v", "--verbose", envvar="LABCHECK_VERBOSE", is_flag=True,
               help="Also show evidence (uids, nodes) and how many looks each check took.")
 @click.option("--color/--no-color", envvar="LABCHECK_COLOR", default=None,
@@ -73,7 +75,7 @@ def main() -> None:
 def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | None,
           context: str | None, namespace: str | None, output: str, junit_xml: str | None,
           json_report: str | None, lang: Lang | None, wait: float | None, watch: bool,
-          files_dir: str, verbose: bool, color: bool | None) -> None:
+          files_dir: str, receipt: str | None, verbose: bool, color: bool | None) -> None:
     """Grade STEPS (e.g. step-04) against the cluster."""
     from grader.session import CheckRequest, run_check
 
@@ -81,7 +83,7 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         steps=list(steps), all_steps=all_steps, lab=lab, kubeconfig=kubeconfig, context=context,
         namespace=namespace, output=output, junit_xml=junit_xml, json_report=json_report,
         lang=lang or default_lang(), wait=wait, files_dir=Path(files_dir),
-        color=_use_color(color, sys.stdout), verbose=verbose,
+        color=_use_color(color, sys.stdout), verbose=verbose, receipt=receipt,
         watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None,
     )
     sys.exit(int(run_check(request)))

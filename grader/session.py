@@ -30,6 +30,7 @@ class CheckRequest:
     color: bool
     watch: float | None = None
     verbose: bool = False
+    receipt: str | None = None
 
 
 def resolve_steps(lab: Lab, steps: list[str], all_steps: bool) -> list[str]:
@@ -134,6 +135,10 @@ def run_check(request: CheckRequest) -> ExitCode:
         Path(request.junit_xml).write_text(REPORTERS["junit"](result, report), encoding="utf-8")
     if request.json_report:
         Path(request.json_report).write_text(REPORTERS["json"](result, report), encoding="utf-8")
+    if request.receipt:
+        from grader.batch.receipts import write_receipt
+
+        write_receipt(request.receipt, result, lab, kubeconfig=request.kubeconfig, context=request.context)
     if result.cluster_problem is not None:
         sys.stderr.write(f"labcheck: {result.cluster_problem.get(request.lang)}\n"
                          f"{tr('cluster.hint', request.lang)}\n")
