@@ -17,8 +17,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,7 @@ import yaml
 
 from tests.cluster import kwok_config
 from tests.cluster.binaries import Binaries
+from tests.cluster.procs import cmdline, free_port, terminate
 
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller")
 NODE_NAME = "kwok-node-0"
@@ -37,12 +36,6 @@ STATE_FILE = "testenv.json"
 
 class ClusterStartError(RuntimeError):
     """The cluster did not come up in time; the message carries the components' logs."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def node_manifest(name: str = NODE_NAME) -> dict[str, object]:
@@ -176,7 +169,7 @@ class KwokCluster:
         """kwokctl delete cluster, then make sure no component (or the default web server) survives."""
         # Stop our processes all at once (kwokctl stops them one by one, gracefully: ~7 s); only
         # pids whose command line names this cluster's directory, in case a pid was reused.
-        _terminate([p for p in self.component_pids() if str(self.root) in _cmdline(p)])
+        terminate([p for p in self.component_pids() if str(self.root) in cmdline(p)])
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.kwokctl("delete", "cluster", timeout=60, check=False)
         if remove:
@@ -210,36 +203,6 @@ class KwokCluster:
         cluster = cls(root=Path(state["root"]), name=state["name"])
         cluster.forward_port = int(state["forward_port"])
         return cluster
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _terminate(pids: list[int], grace: float = 2.0) -> None:
-    """SIGTERM, then SIGKILL whatever is left after `grace` seconds (the data is disposable)."""
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(_alive(p) for p in pids):
-        time.sleep(0.05)
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
 
 
 def main(argv: list[str]) -> int:
