@@ -18,10 +18,12 @@ from typing import Any
 from urllib.parse import quote
 
 from checks.base import ExecResult, HttpResult
+from grader import __version__
 from grader.errors import ClusterError, scrub, status_error, transport_error
 from grader.kinds import kind_info
 
 PAGE_SIZE = 500
+USER_AGENT = f"labcheck/{__version__}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def connect(kubeconfig: str | None = None, context: str | None = None,
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise _config_error(f"cannot load kubeconfig: {type(exc).__name__}: {scrub(str(exc))}") from None
     cfg.retries = 1
-    return KubeCluster(ApiClient(cfg), request_timeout), target
+    api = ApiClient(cfg)
+    api.user_agent = USER_AGENT  # the audit log tells labcheck's requests apart
+    return KubeCluster(api, request_timeout), target
 
 
 class KubeCluster:
