@@ -57,7 +57,14 @@ def exec_target(root: Path) -> dict[str, Any]:
     return {"local": {"workDir": str(root), "envs": [{"name": "LABCHECK_EXEC_ROOT", "value": str(root)}]}}
 
 
-def kwokctl_configuration(bins: Binaries, root: Path, shim_dir: Path) -> dict[str, Any]:
+# kwokctl picks its ports counting down from 32767: the same ones for clusters started together, and
+# inside the NodePort range. The test cluster sets them all (see procs.free_ports).
+PORT_OPTIONS = ("kubeApiserverPort", "etcdPort", "etcdPeerPort", "kwokControllerPort",
+                "kubeControllerManagerPort", "kubeSchedulerPort")
+
+
+def kwokctl_configuration(bins: Binaries, root: Path, shim_dir: Path,
+                          ports: dict[str, int] | None = None) -> dict[str, Any]:
     real_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     options: dict[str, Any] = {
         "runtime": "binary",
@@ -75,6 +82,7 @@ def kwokctl_configuration(bins: Binaries, root: Path, shim_dir: Path) -> dict[st
         "kubeAuditPolicy": str(AUDIT_POLICY),
         "enableCRDs": NAMESPACED_CRDS,
         "quietPull": True,
+        **(ports or {}),
     }
     return {
         "apiVersion": "config.kwok.x-k8s.io/v1alpha1",
@@ -129,8 +137,9 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def write_config(path: Path, bins: Binaries, root: Path, shim_dir: Path, forward_port: int) -> Path:
-    docs: list[Any] = [kwokctl_configuration(bins, root, shim_dir)]
+def write_config(path: Path, bins: Binaries, root: Path, shim_dir: Path, forward_port: int,
+                 ports: dict[str, int] | None = None) -> Path:
+    docs: list[Any] = [kwokctl_configuration(bins, root, shim_dir, ports)]
     docs += add_kubelet_events([d for d in yaml.safe_load_all(STAGES.read_text()) if d])
     docs += defaults(root, forward_port)
     path.write_text(yaml.dump_all([d for d in docs if d], Dumper=_Dumper, sort_keys=False))

@@ -84,11 +84,16 @@ def kube_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
         bins = Binaries.from_versions().require()
     except MissingBinaries as e:
         pytest.fail(str(e), pytrace=False)
+    timeout = request.config.getoption("--cluster-timeout")
     cluster = KwokCluster(bins=bins)
     try:
-        cluster.start(timeout=request.config.getoption("--cluster-timeout"))
-    except ClusterStartError as e:
-        pytest.fail(str(e), pytrace=False)
+        cluster.start(timeout=timeout)
+    except ClusterStartError as first:  # one more try (e.g. a port taken between pick and bind)
+        cluster = KwokCluster(bins=bins)
+        try:
+            cluster.start(timeout=timeout)
+        except ClusterStartError as second:
+            pytest.fail(f"{first}\n\n=== second attempt ===\n{second}", pytrace=False)
     _started["seconds"] = cluster.startup_seconds
     try:
         yield KubeCluster.from_kwok(cluster)

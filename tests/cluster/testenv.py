@@ -27,7 +27,7 @@ import yaml
 
 from tests.cluster import kwok_config
 from tests.cluster.binaries import Binaries
-from tests.cluster.procs import cmdline, free_port, terminate
+from tests.cluster.procs import cmdline, free_ports, terminate
 
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller")
 NODE_NAME = "kwok-node-0"
@@ -110,10 +110,11 @@ class KwokCluster:
         self.root.mkdir(parents=True, exist_ok=True)
         shim_dir = self.root / "shim"
         kwok_config.install_exec_shim(shim_dir)
-        self.forward_port = free_port()
+        self.forward_port, *ports = free_ports(1 + len(kwok_config.PORT_OPTIONS))
         self._start_default_web()
         config = kwok_config.write_config(self.root / "kwokctl.yaml", self.bins, self.root, shim_dir,
-                                          self.forward_port)
+                                          self.forward_port, dict(zip(kwok_config.PORT_OPTIONS, ports,
+                                                                      strict=True)))
         self.save_state()
         try:
             self.kwokctl("create", "cluster", "--config", str(config), "--runtime", "binary",
