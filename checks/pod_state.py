@@ -136,7 +136,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                 "podIP": str(ip or ""), "image": image, "imageID": str(cstatus.get("imageID", ""))}
 
     def verdict(outcome: Outcome, text_key: str, want: dict[str, str], **params: object) -> Finding:
-        return Finding(outcome, msg(text_key, name=name, **params), want, actual, evidence)
+        shown = {k: v for k, v in actual.items() if k in want} if want else actual  # fields that matter
+        return Finding(outcome, msg(text_key, name=name, **params), want, shown, evidence)
 
     if spec.images and not matches_any(image, spec.images, allow_mirrors=spec.allow_mirrors,
                                        image_id=cstatus.get("imageID")):
@@ -147,7 +148,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         return Finding(Outcome.FAILED,
                        msg("pod.waiting", container=cstatus.get("name", "?"), reason=waiting["reason"],
                            message=str(waiting.get("message", "")).strip() or "-"),
-                       {"state": "running"}, {**actual, "state": str(waiting["reason"])}, evidence)
+                       {"state": "running"}, {"image": image, "state": str(waiting["reason"]),
+                                              "restarts": str(restarts)}, evidence)
     scheduled = _condition(pod, "PodScheduled")
     if scheduled.get("status") == "False" and scheduled.get("reason") == "Unschedulable":
         return verdict(Outcome.FAILED, "pod.unschedulable", {"node": "assigned"},
@@ -162,7 +164,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         return verdict(Outcome.PENDING, "pod.not_ready", {"ready": "True"}, phase=phase)
     if spec.max_restarts is not None and restarts > spec.max_restarts:
         return Finding(Outcome.FAILED, msg("pod.restarts", restarts=restarts, max=spec.max_restarts),
-                       {"restarts": f"<= {spec.max_restarts}"}, actual, evidence)
+                       {"restarts": f"<= {spec.max_restarts}"}, {"restarts": str(restarts)}, evidence)
     if spec.require_node and not node:
         return verdict(Outcome.PENDING, "pod.no_node", {"node": "assigned"})
     if spec.require_ip and not ip:
