@@ -85,6 +85,7 @@ def kube_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
     except MissingBinaries as e:
         pytest.fail(str(e), pytrace=False)
     timeout = request.config.getoption("--cluster-timeout")
+    KwokCluster.reap_orphans()
     cluster = KwokCluster(bins=bins)
     try:
         cluster.start(timeout=timeout)
@@ -99,6 +100,7 @@ def kube_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
         yield KubeCluster.from_kwok(cluster)
     finally:
         if request.config.getoption("--keep-kwok-cluster"):
+            cluster.save_state(keep=True)
             _kept["kubeconfig"] = str(cluster.kubeconfig)
         else:
             cluster.stop()

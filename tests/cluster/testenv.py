@@ -27,7 +27,7 @@ import yaml
 
 from tests.cluster import kwok_config
 from tests.cluster.binaries import Binaries
-from tests.cluster.procs import cmdline, free_ports, terminate
+from tests.cluster.procs import alive, cmdline, free_ports, terminate
 
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller")
 NODE_NAME = "kwok-node-0"
@@ -190,9 +190,29 @@ class KwokCluster:
         return "\n".join(out)
 
     # -- reuse ------------------------------------------------------------------------------
-    def save_state(self) -> None:
-        state = {"name": self.name, "root": str(self.root), "forward_port": self.forward_port}
+    def save_state(self, keep: bool = False) -> None:
+        """testenv.json: how to find the cluster again; `keep` = left running on purpose (`up`)."""
+        state = {"name": self.name, "root": str(self.root), "forward_port": self.forward_port,
+                 "owner_pid": os.getpid(), "keep": keep}
         (self.root / STATE_FILE).write_text(json.dumps(state))
+
+    @classmethod
+    def reap_orphans(cls) -> list[str]:
+        """Stops test clusters whose pytest process died without tearing them down (killed run).
+        Clusters kept on purpose (`up`, --keep-kwok-cluster) are left alone."""
+        reaped = []
+        for state_file in Path(tempfile.gettempdir()).glob(f"labcheck-kwok-*/{STATE_FILE}"):
+            try:
+                state = json.loads(state_file.read_text())
+            except (OSError, ValueError):
+                continue
+            if state.get("keep", True) or alive(int(state.get("owner_pid", 0))):
+                continue
+            found = cls.attach(state_file.parent / "kubeconfig")
+            if found is not None:
+                found.stop()
+                reaped.append(found.name)
+        return reaped
 
     @classmethod
     def attach(cls, kubeconfig: Path) -> KwokCluster | None:
@@ -210,6 +230,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["up"]:
         root = Path(argv[1]) if len(argv) > 1 else None
         cluster = KwokCluster(root=root).start()
+        cluster.save_state(keep=True)
         print(f"# started in {cluster.startup_seconds:.1f}s; remove with: "
               f"python -m tests.cluster.testenv down {cluster.root}")
         print(f"export LABCHECK_TEST_KUBECONFIG={cluster.kubeconfig}")
