@@ -12,7 +12,7 @@ import click
 from grader import __version__
 from grader.cli_options import cluster_options, complete_steps, lab_option, lang_option
 from grader.errors import LabcheckError, SpecError
-from grader.i18n import Lang, default_lang
+from grader.lang import Lang, default_lang
 from grader.results import ExitCode
 
 WATCH_TIMEOUT = 600.0
@@ -62,6 +62,8 @@ def main() -> None:
 @lang_option
 @click.option("--wait", envvar="LABCHECK_WAIT", type=click.FloatRange(min=0), default=None,
               help="Poll each check at most this many seconds (0: one look).")
+@click.option("--timeout", envvar="LABCHECK_TIMEOUT", type=click.FloatRange(min=0), default=None,
+              help="End the whole run within this many seconds, however slow the cluster answers.")
 @click.option("--watch", envvar="LABCHECK_WATCH", is_flag=True,
               help="Re-check until everything passes (or --wait seconds, default 600), with progress.")
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False),
@@ -74,8 +76,8 @@ def main() -> None:
               help="Colour (default: on a terminal, unless NO_COLOR is set).")
 def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | None,
           context: str | None, namespace: str | None, output: str, junit_xml: str | None,
-          json_report: str | None, lang: Lang | None, wait: float | None, watch: bool,
-          files_dir: str, receipt: str | None, verbose: bool, color: bool | None) -> None:
+          json_report: str | None, lang: Lang | None, wait: float | None, timeout: float | None,
+          watch: bool, files_dir: str, receipt: str | None, verbose: bool, color: bool | None) -> None:
     """Grade STEPS (e.g. step-04) against the cluster."""
     from grader.session import CheckRequest, run_check
 
@@ -83,7 +85,7 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         steps=list(steps), all_steps=all_steps, lab=lab, kubeconfig=kubeconfig, context=context,
         namespace=namespace, output=output, junit_xml=junit_xml, json_report=json_report,
         lang=lang or default_lang(), wait=wait, files_dir=Path(files_dir),
-        color=_use_color(color, sys.stdout), verbose=verbose, receipt=receipt,
+        color=_use_color(color, sys.stdout), verbose=verbose, receipt=receipt, timeout=timeout,
         watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None,
     )
     sys.exit(int(run_check(request)))

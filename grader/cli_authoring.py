@@ -8,7 +8,7 @@ import click
 
 from grader.cli_options import complete_steps, lab_option, lang_option
 from grader.errors import SpecError
-from grader.i18n import Lang, default_lang
+from grader.lang import Lang, default_lang
 
 
 @click.command("list")

@@ -11,8 +11,14 @@ from typing import Any
 import click
 
 from grader.cli_options import lab_option, lang_option
-from grader.i18n import Lang, default_lang, tr
+from grader.lang import Lang, default_lang
 from grader.results import ExitCode
+
+
+def tr(key: str, lang: Lang, **params: Any) -> str:
+    from grader.i18n import tr as translate  # pydantic: only when a command runs, not for --help
+
+    return translate(key, lang, **params)
 
 
 def gradebook_options(f: Callable[..., Any]) -> Callable[..., Any]:

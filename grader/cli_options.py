@@ -8,7 +8,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from grader.i18n import LANGS
+from grader.lang import LANGS
 
 DEFAULT_LAB = "pods"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
-from grader.i18n import Text
+if TYPE_CHECKING:
+    from grader.i18n import Text
 
 
 class LabcheckError(Exception):

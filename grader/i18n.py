@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
+from grader.lang import LANGS, Lang, default_lang
+
+__all__ = ["LANGS", "Lang", "Text", "default_lang", "msg", "register_messages", "tr"]
 
 
 class Text(BaseModel):
@@ -41,16 +41,6 @@ class Text(BaseModel):
 
     def __add__(self, other: Text) -> Text:
         return Text(zh=self.zh + other.zh, en=self.en + other.en)
-
-
-def default_lang(environ: dict[str, str] | None = None) -> Lang:
-    """The language from the locale (LC_ALL, LC_MESSAGES, LANG, LANGUAGE), English otherwise."""
-    env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = env.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 _CATALOG: dict[str, dict[Lang, str]] = {}

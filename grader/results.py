@@ -5,8 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from grader.i18n import Text
+if TYPE_CHECKING:
+    from grader.i18n import Text
 
 
 class Outcome(enum.StrEnum):
