@@ -68,10 +68,19 @@ def status_error(status: int, body: bytes | str | None, what: str) -> ClusterErr
     return ClusterError(reason, f"{what}: {detail}", retryable=retry)
 
 
+# A connection cut by the server or on the way (an API server killed mid-request, a proxy).
+_CLOSED = ("eof occurred", "unexpected_eof", "unexpected eof", "connection reset", "connection aborted",
+           "remotedisconnected", "broken pipe", "connection to remote host was lost",
+           "socket is already closed")
+
+
 def transport_error(exc: BaseException, what: str, server: str) -> ClusterError:
     text = f"{type(exc).__name__}: {exc}"
-    if "SSL" in text or "CERTIFICATE" in text.upper():
+    lowered = text.lower()
+    if "certificate" in lowered or "hostname mismatch" in lowered:
         return ClusterError("tls", f"{what}: TLS verification failed talking to {server}")
+    if any(word in lowered for word in _CLOSED):  # also mid-handshake: not a certificate problem
+        return ClusterError("unreachable", f"{what}: {server} closed the connection", retryable=True)
     if "Handshake status 403" in text:
         return ClusterError("forbidden", f"{what}: forbidden")
     if "Handshake status 401" in text:
@@ -82,6 +91,10 @@ def transport_error(exc: BaseException, what: str, server: str) -> ClusterError:
         return ClusterError("timeout", f"{what}: {server} did not answer in time", retryable=True)
     if "Name or service not known" in text or "nodename nor servname" in text or "NameResolution" in text:
         return ClusterError("unreachable", f"{what}: cannot resolve the API server host in {server}")
-    if "refused" in text.lower() or "NewConnectionError" in text or "MaxRetryError" in text:
+    if "refused" in text.lower() or "NewConnectionError" in text:
+        return ClusterError("unreachable", f"{what}: cannot connect to {server}", retryable=True)
+    if "SSL" in text:
+        return ClusterError("tls", f"{what}: TLS handshake with {server} failed")
+    if "MaxRetryError" in text:
         return ClusterError("unreachable", f"{what}: cannot connect to {server}", retryable=True)
     return ClusterError("other", f"{what}: {scrub(text)[:200]}", retryable=True)

@@ -11,6 +11,7 @@ import builtins
 import json
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,12 @@ def connect(kubeconfig: str | None = None, context: str | None = None,
         raise _config_error(f"cannot load kubeconfig: {scrub(str(exc))}") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise _config_error(f"cannot load kubeconfig: {type(exc).__name__}: {scrub(str(exc))}") from None
-    cfg.retries = 1
+    from urllib3.util import Retry
+
+    # No second try inside a request: on a slow API server it would double the wait past the
+    # run's time limit. A failed look is retryable; the runner looks again on its next round.
+    cfg.retries = Retry(total=0, redirect=False)
+    _patch_websocket()
     api = ApiClient(cfg)
     api.user_agent = USER_AGENT  # the audit log tells labcheck's requests apart
     return KubeCluster(api, request_timeout), target
@@ -86,16 +92,29 @@ class KubeCluster:
         self.timeout = request_timeout
         self.server = str(api_client.configuration.host)
         self.requests = 0  # how many API requests this run made (benchmarks read it)
+        self.deadline: float | None = None  # time.monotonic() when the run's time limit is over
+        self.time_limit = 0.0  # that limit in seconds, for the message
+
+    def budget(self, what: str, timeout: float) -> float:
+        """`timeout`, cut to what is left of the run's time limit (ClusterError when nothing is)."""
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0.05:
+            limit = f"{self.time_limit:.3g}s"
+            raise ClusterError("timeout", f"{what}: the time limit of the run ({limit}) is over")
+        return min(timeout, left)
 
     def _get_raw(self, path: str, query: list[tuple[str, Any]] | None = None,
                  what: str = "", timeout: float | None = None) -> tuple[int, bytes]:
         what = what or path
+        seconds = self.budget(what, timeout or self.timeout)
         self.requests += 1
         try:
             params = self.api.param_serialize(method="GET", resource_path=path, query_params=query or [],
                                               header_params={"Accept": "application/json, */*"},
                                               auth_settings=["BearerToken"])
-            response = self.api.call_api(*params, _request_timeout=timeout or self.timeout)
+            response = self.api.call_api(*params, _request_timeout=seconds)
             return int(response.status), bytes(response.read() or b"")
         except ClusterError:
             raise
@@ -152,6 +171,7 @@ class KubeCluster:
 
     def exec(self, namespace: str, pod: str, container: str | None,
              command: builtins.list[str], timeout: float) -> ExecResult:
+        timeout = self.budget(f"exec in pod {pod}", timeout)
         self.requests += 1
         try:
             return _run_exec(self.api, namespace, pod, container, command, timeout)
@@ -162,6 +182,7 @@ class KubeCluster:
 
     def port_forward_get(self, namespace: str, pod: str, port: int, path: str,
                          timeout: float) -> HttpResult:
+        timeout = self.budget(f"port-forward to pod {pod}:{port}", timeout)
         self.requests += 1
         try:
             return _run_port_forward_get(self.api, namespace, pod, port, path, timeout)
@@ -199,6 +220,27 @@ class KubeCluster:
 
 # Exec and port-forward go through the API server's WebSocket endpoints.
 MAX_OUTPUT = 1 << 20
+_websocket = threading.local()  # the timeout of the WebSocket this thread is about to open
+
+
+def _patch_websocket() -> None:
+    """kubernetes.stream opens its WebSocket with no timeout (an API server that accepts the
+    connection and never answers would hang labcheck for good) and without our User-Agent."""
+    from kubernetes.stream import ws_client
+
+    base = ws_client.WebSocket  # type: ignore[attr-defined]
+    if getattr(base, "labcheck", False):
+        return
+
+    class _WebSocket(base):  # type: ignore[misc, valid-type]
+        labcheck = True
+
+        def connect(self, url: str, **options: Any) -> None:
+            options.setdefault("timeout", getattr(_websocket, "timeout", 30.0))
+            options["header"] = [*options.get("header", []), f"User-Agent: {USER_AGENT}"]
+            super().connect(url, **options)
+
+    ws_client.WebSocket = _WebSocket  # type: ignore[attr-defined]
 
 
 def _run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
@@ -210,6 +252,7 @@ def _run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
                               "tty": False, "_preload_content": False}
     if container:
         kwargs["container"] = container
+    _websocket.timeout = timeout
     client = stream(CoreV1Api(api_client).connect_get_namespaced_pod_exec, pod, namespace, **kwargs)
     stdout: list[str] = []
     stderr: list[str] = []
@@ -263,6 +306,7 @@ def _run_port_forward_get(api_client: Any, namespace: str, pod: str, port: int, 
     from kubernetes.client import CoreV1Api
     from kubernetes.stream import portforward
 
+    _websocket.timeout = timeout
     forward = portforward(CoreV1Api(api_client).connect_get_namespaced_pod_portforward, pod, namespace,
                           ports=str(port))
     try:

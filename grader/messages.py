@@ -17,6 +17,10 @@ register_messages({
         "en": "skipped: needs {deps} to pass first",
         "zh": "已跳过：需要先通过 {deps}",
     },
+    "run.time_limit": {
+        "en": "not checked: the run's time limit ({seconds}s, --timeout) was over first",
+        "zh": "未检查：本次运行的时间上限（{seconds} 秒，--timeout）已先到",
+    },
     "run.no_cluster": {
         "en": "no cluster to read",
         "zh": "没有可读取的集群",

@@ -33,6 +33,8 @@ class RunOptions:
     context: str = ""
     cluster_name: str = ""
     http_get: Callable[[str, float], HttpResult] | None = None
+    time_limit: float | None = None  # --timeout: seconds for the whole run, whatever the checks say
+    time_spent: float = 0.0  # seconds of that limit already used before run_lab (connecting)
 
 
 class CachedCluster:
@@ -118,6 +120,8 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
     ctx = EvalContext(cluster=cached or _NoCluster(), namespace=options.namespace,
                       files_dir=options.files_dir, http_get=options.http_get)
     defaults = lab.spec.defaults
+    limit = options.time_limit
+    run_end = start + limit - options.time_spent if limit is not None else float("inf")
     order: list[_State] = []
     for step_id in step_ids:
         step = lab.step(step_id)
@@ -130,6 +134,7 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
                 timeout = options.watch
             elif options.wait is not None:
                 timeout = min(timeout, options.wait)
+            timeout = min(timeout, run_end - start)
             state = _State(step_id, spec, start + timeout, spec.interval or defaults.interval)
             state.deps = [by_id[d] for d in spec.depends_on]
             by_id[check_id] = state
@@ -139,7 +144,13 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         if cached is not None:
             cached.refresh()
         for state in order:
-            if state.final or clock() < state.next_look:
+            if state.final:
+                continue
+            over = clock() >= run_end
+            if over and state.finding is not None:  # the last look stands
+                _out_of_time(state, limit or 0, clock())
+                continue
+            if clock() < state.next_look:
                 continue
             if any(not d.final for d in state.deps):
                 continue
@@ -157,6 +168,9 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
                 state.finding = Finding(Outcome.ERROR, cluster_problem or msg("run.no_cluster"))
                 state.final, state.graded, state.finished = True, False, clock()
                 continue
+            if over:
+                _out_of_time(state, limit or 0, clock())
+                continue
             state.finding, state.retryable = _evaluate(state.spec, ctx)
             state.attempts += 1
             now = clock()
@@ -171,7 +185,8 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             break
         if progress is not None:
             progress(clock() - start, [(s.step_id, s.spec, s.finding) for s in waiting])
-        sleep(max(0.0, min(s.next_look for s in waiting) - clock()))
+        wake = min(s.next_look for s in waiting)
+        sleep(max(0.0, min(wake, run_end) - clock()))
 
     steps = []
     for step_id in step_ids:
@@ -185,6 +200,16 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         cluster=options.cluster_name, namespace=options.namespace, labcheck_version=__version__,
         started_at=started_at, duration_s=round(clock() - start, 3), cluster_problem=cluster_problem,
     )
+
+
+def _out_of_time(state: _State, limit: float, now: float) -> None:
+    """The run's time limit is over: the last look stands; a check never looked at is ungraded."""
+    if state.finding is None:
+        state.finding = Finding(Outcome.ERROR, msg("run.time_limit", seconds=f"{limit:g}"),
+                                actual={"error": "timeout"})
+        state.started = state.started or now
+    state.final, state.finished = True, now
+    state.graded = state.finding.outcome is not Outcome.ERROR
 
 
 def _record(state: _State) -> CheckResult:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import ClusterError, LabcheckError
 from grader.i18n import Lang, Text, msg, tr
 from grader.results import ExitCode, RunResult
 from grader.spec import Lab
+
+if TYPE_CHECKING:
+    from checks.base import HttpResult
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class CheckRequest:
     watch: float | None = None
     verbose: bool = False
     receipt: str | None = None
+    timeout: float | None = None  # the whole run, seconds
 
 
 def resolve_steps(lab: Lab, steps: list[str], all_steps: bool) -> list[str]:
@@ -57,12 +62,15 @@ class Connection:
 
 
 def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | None,
-                 default_namespace: str) -> Connection:
-    """Connect and make one cheap request; a cluster that can't be used becomes `problem`."""
+                 default_namespace: str, deadline: float | None = None) -> Connection:
+    """Connect and make one cheap request; a cluster that can't be used becomes `problem`.
+    With `deadline` (time.monotonic()) no request of this run goes past it."""
     from grader.kube import connect
 
     try:
         cluster, target = connect(kubeconfig, context)
+        if deadline is not None:
+            cluster.deadline, cluster.time_limit = deadline, deadline - time.monotonic()
     except ClusterError as exc:
         return Connection(None, context or "", "", namespace or default_namespace,
                           msg("cluster.config", message=exc.message), {})
@@ -102,17 +110,29 @@ def _progress(lang: Lang, always: bool = False) -> Any:
 
 def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str | None,
           namespace: str | None, files_dir: Path, wait: float | None,
-          watch: float | None = None, progress: Any = None) -> RunResult:
-    """Grade steps of one target (a cluster + namespace); never raises for cluster problems."""
+          watch: float | None = None, progress: Any = None, timeout: float | None = None) -> RunResult:
+    """Grade steps of one target (a cluster + namespace); never raises for cluster problems.
+
+    `timeout` bounds the whole run: no request outlives it, and checks still unfinished then
+    keep their last look (or end as `error`, ungraded, if they never had one)."""
     from grader.net import http_get
     from grader.runner import RunOptions, run_lab
 
+    began = time.monotonic()
+    deadline = began + timeout if timeout is not None else None
     needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
     conn = Connection(None, context or "", "", namespace or lab.spec.defaults.namespace, None, {})
     if needs_cluster:
-        conn = open_cluster(kubeconfig, context, namespace, lab.spec.defaults.namespace)
+        conn = open_cluster(kubeconfig, context, namespace, lab.spec.defaults.namespace, deadline)
+
+    def get(url: str, seconds: float) -> HttpResult:  # plain HTTP never outlives the run either
+        if deadline is not None:
+            seconds = max(0.1, min(seconds, deadline - time.monotonic()))
+        return http_get(url, seconds)
+
     options = RunOptions(namespace=conn.namespace, files_dir=files_dir, wait=wait, watch=watch,
-                         context=conn.context, cluster_name=conn.cluster_name, http_get=http_get)
+                         context=conn.context, cluster_name=conn.cluster_name, http_get=get,
+                         time_limit=timeout, time_spent=time.monotonic() - began)
     return run_lab(lab, step_ids, conn.cluster, options,  # type: ignore[arg-type]
                    cluster_problem=conn.problem, progress=progress)
 
@@ -126,7 +146,7 @@ def run_check(request: CheckRequest) -> ExitCode:
     progress = _progress(request.lang, always=request.watch is not None)
     result = grade(lab, step_ids, kubeconfig=request.kubeconfig, context=request.context,
                    namespace=request.namespace, files_dir=request.files_dir, wait=request.wait,
-                   watch=request.watch, progress=progress)
+                   watch=request.watch, progress=progress, timeout=request.timeout)
     if progress is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     report = ReportOptions(lang=request.lang, color=request.color, verbose=request.verbose)
