@@ -67,3 +67,9 @@ def test_shell_completion_offers_step_ids() -> None:
     out = labcheck(env=env)
     assert "step-04" in out.stdout and "step-07" in out.stdout, out.stdout + out.stderr
     assert os.path.exists(ROOT / "scenarios/pods/lab.yaml")
+
+
+def test_zsh_and_fish_completion_scripts() -> None:
+    for shell, marker in (("zsh", "compdef"), ("fish", "complete")):
+        out = labcheck(env={"_LABCHECK_COMPLETE": f"{shell}_source"})
+        assert out.returncode == 0 and marker in out.stdout and "_LABCHECK_COMPLETE" in out.stdout, shell

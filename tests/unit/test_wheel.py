@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tarfile
@@ -32,6 +33,19 @@ def test_wheel_and_sdist_carry_the_labs(dist: Path) -> None:
     sdist = next(dist.glob("labcheck-*.tar.gz"))
     with tarfile.open(sdist) as tar:
         assert any(n.endswith("scenarios/pods/step-02.yaml") for n in tar.getnames())
+
+
+def test_pipx_installs_the_wheel(dist: Path, tmp_path: Path) -> None:
+    wheel = next(dist.glob("labcheck-*.whl"))
+    env = {**os.environ, "PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin"),
+           "PIPX_MAN_DIR": str(tmp_path / "man")}
+    pipx = Path(sys.executable).parent / "pipx"
+    proc = subprocess.run([str(pipx), "install", str(wheel)], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    listed = subprocess.run([str(tmp_path / "bin" / "labcheck"), "explain", "step-04", "--lang", "zh"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert listed.returncode == 0 and "my-first-service" in listed.stdout, listed.stderr
 
 
 def test_wheel_installs_into_a_fresh_venv_and_runs(dist: Path, tmp_path: Path) -> None:
