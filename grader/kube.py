@@ -261,7 +261,9 @@ def _run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
     try:
         while client.is_open() and time.monotonic() < deadline and size < MAX_OUTPUT:
             client.update(timeout=min(1.0, max(0.05, deadline - time.monotonic())))
-            for chunks, chunk in ((stdout, client.read_stdout()), (stderr, client.read_stderr())):
+            # timeout=0: the read_* defaults wait for the next frame, forever if the command hangs
+            for chunks, chunk in ((stdout, client.read_stdout(timeout=0)),
+                                  (stderr, client.read_stderr(timeout=0))):
                 if chunk:
                     chunks.append(chunk)
                     size += len(chunk)
