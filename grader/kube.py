@@ -13,15 +13,19 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from checks.base import ExecResult, HttpResult
 from grader import __version__
 from grader.errors import ClusterError, scrub, status_error, transport_error
 from grader.kinds import kind_info
+
+if TYPE_CHECKING:
+    from grader.rest import RestClient
 
 PAGE_SIZE = 500
 USER_AGENT = f"labcheck/{__version__}"
@@ -43,7 +47,22 @@ def _config_error(message: str) -> ClusterError:
 
 def connect(kubeconfig: str | None = None, context: str | None = None,
             request_timeout: float = 10.0) -> tuple[KubeCluster, Target]:
-    """Load credentials the way kubectl does; no request is made yet."""
+    """Load credentials the way kubectl does; no request is made yet.
+
+    Common kubeconfigs get plain GETs (grader/rest.py) and the kubernetes client, slow to import,
+    only if the run needs exec or port-forward; any other kubeconfig gets the client at once."""
+    from grader.rest import load
+
+    plain = load(kubeconfig, context, USER_AGENT)
+    if plain is None:
+        api, target = _kubernetes_client(kubeconfig, context)
+        return KubeCluster(api, request_timeout), target
+    target = Target(plain.context, plain.cluster, plain.client.server, plain.namespace)
+    return KubeCluster(None, request_timeout, plain.client,
+                       lambda: _kubernetes_client(kubeconfig, plain.context)[0]), target
+
+
+def _kubernetes_client(kubeconfig: str | None, context: str | None) -> tuple[Any, Target]:
     from kubernetes import config as kconfig
     from kubernetes.client import ApiClient, Configuration
     from kubernetes.config.config_exception import ConfigException
@@ -81,16 +100,20 @@ def connect(kubeconfig: str | None = None, context: str | None = None,
     _patch_websocket()
     api = ApiClient(cfg)
     api.user_agent = USER_AGENT  # the audit log tells labcheck's requests apart
-    return KubeCluster(api, request_timeout), target
+    return api, target
 
 
 class KubeCluster:
     """A ClusterReader over a real API server."""
 
-    def __init__(self, api_client: Any, request_timeout: float) -> None:
-        self.api = api_client
+    def __init__(self, api_client: Any, request_timeout: float, rest: RestClient | None = None,
+                 make_api: Callable[[], Any] | None = None) -> None:
+        self._api = api_client
+        self._make_api = make_api
+        self._api_lock = threading.Lock()
+        self.rest = rest  # plain GETs; None: every request through the kubernetes client
         self.timeout = request_timeout
-        self.server = str(api_client.configuration.host)
+        self.server = rest.server if rest is not None else str(api_client.configuration.host)
         self.requests = 0  # how many API requests this run made (benchmarks read it)
         self.deadline: float | None = None  # time.monotonic() when the run's time limit is over
         self.time_limit = 0.0  # that limit in seconds, for the message
@@ -105,12 +128,26 @@ class KubeCluster:
             raise ClusterError("timeout", f"{what}: the time limit of the run ({limit}) is over")
         return min(timeout, left)
 
+    @property
+    def api(self) -> Any:
+        """The kubernetes ApiClient, made on first use (exec, port-forward, uncommon kubeconfigs)."""
+        with self._api_lock:
+            if self._api is None:
+                assert self._make_api is not None
+                try:
+                    self._api = self._make_api()
+                except ClusterError as exc:
+                    raise ClusterError(exc.reason, exc.message) from None
+            return self._api
+
     def _get_raw(self, path: str, query: list[tuple[str, Any]] | None = None,
                  what: str = "", timeout: float | None = None) -> tuple[int, bytes]:
         what = what or path
         seconds = self.budget(what, timeout or self.timeout)
         self.requests += 1
         try:
+            if self.rest is not None:
+                return self.rest.get(path, query or [], seconds)
             params = self.api.param_serialize(method="GET", resource_path=path, query_params=query or [],
                                               header_params={"Accept": "application/json, */*"},
                                               auth_settings=["BearerToken"])
