@@ -304,10 +304,13 @@ def _run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
                 if chunk:
                     chunks.append(chunk)
                     size += len(chunk)
-        if client.is_open():
+        if size >= MAX_OUTPUT:  # enough read: judge that much, the exit code is unknown
+            code, problem = None, ""
+        elif client.is_open():
             raise ClusterError("timeout", f"exec in pod {pod}: no answer within {timeout:g}s",
                                retryable=True)
-        code, problem = exec_status(client.read_channel(ERROR_CHANNEL))
+        else:
+            code, problem = exec_status(client.read_channel(ERROR_CHANNEL))
     finally:
         client.close()
     if problem:
