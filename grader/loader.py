@@ -5,6 +5,8 @@ Every problem comes out as `path:line: field.path: what is wrong`.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,8 @@ def _construct(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ..
                budget: list[int], source: str, loader: yaml.SafeLoader) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise SpecError([f"{source}:{node.start_mark.line + 1}: the document is too large or "
-                         "expands too much (YAML aliases)"])
+        raise SpecError([f"{source}:{node.start_mark.line + 1}: {_format(path)}: the document is too "
+                         "large or expands too much (YAML aliases)"])
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -62,39 +64,58 @@ def load_yaml(path: Path) -> Located:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecError([f"{source}:1: cannot read: {exc.strerror or exc}"]) from None
+        raise SpecError([f"{source}:1: {TOP}: cannot read: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_YAML_BYTES:
-        raise SpecError([f"{source}:1: file is larger than {MAX_YAML_BYTES} bytes"])
+        raise SpecError([f"{source}:1: {TOP}: file is larger than {MAX_YAML_BYTES} bytes"])
     try:
         text = raw.decode("utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except UnicodeDecodeError as exc:
-        raise SpecError([f"{source}:1: not UTF-8 text ({exc.reason})"]) from None
+        raise SpecError([f"{source}:1: {TOP}: not UTF-8 text ({exc.reason})"]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise SpecError([f"{source}:{line}: YAML syntax error: {exc.problem or exc}"]) from None
     except yaml.YAMLError as exc:
-        raise SpecError([f"{source}:1: YAML error: {exc}"]) from None
+        raise SpecError([f"{source}:1: YAML error: {_one_line(exc)}"]) from None
     except RecursionError:
-        raise SpecError([f"{source}:1: the document is nested too deeply"]) from None
+        raise SpecError([f"{source}:1: {TOP}: the document is nested too deeply"]) from None
     if node is None:
         return Located({}, {(): 1})
     lines: dict[tuple[Any, ...], int] = {}
     try:
         data = _construct(node, (), lines, [MAX_NODES], source, yaml.SafeLoader(""))
     except RecursionError:
-        raise SpecError([f"{source}:1: the document is nested too deeply"]) from None
+        raise SpecError([f"{source}:1: {TOP}: the document is nested too deeply"]) from None
+    except yaml.MarkedYAMLError as exc:  # e.g. a tag safe loading refuses (!!python/object)
+        mark = exc.problem_mark or exc.context_mark
+        raise SpecError([f"{source}:{mark.line + 1 if mark else 1}: YAML error: "
+                         f"{_one_line(exc.problem or exc)}"]) from None
     except yaml.YAMLError as exc:
-        raise SpecError([f"{source}:1: YAML error: {exc}"]) from None
+        raise SpecError([f"{source}:1: YAML error: {_one_line(exc)}"]) from None
     return Located(data, lines)
 
 
+TOP = "(top level)"
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _one_line(problem: object) -> str:
+    return " ".join(str(problem).split())[:300]
+
+
 def _format(path: tuple[Any, ...]) -> str:
+    """`checks[2].port`; a key that is not a plain name is quoted (`title[":"]`), so the line
+    `file:line: field: problem` stays readable whatever keys an author wrote."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(str(part), ensure_ascii=False)[:80]}]"
+    return out or TOP
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
