@@ -8,16 +8,20 @@ into a ClusterError with a one-line reason that never carries credentials.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
+import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+import yaml
 
 from checks.base import ExecResult, HttpResult
 from grader import __version__
@@ -45,6 +49,33 @@ def _config_error(message: str) -> ClusterError:
     return ClusterError("config", message)
 
 
+def _not_yaml(exc: yaml.YAMLError) -> ClusterError:
+    """A kubeconfig that is not YAML. PyYAML's message quotes the broken line: secrets, maybe."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" near line {mark.line + 1}" if mark is not None else ""
+    return _config_error(f"cannot load kubeconfig: not valid YAML{where}")
+
+
+@contextlib.contextmanager
+def _logged() -> Iterator[list[str]]:
+    """What this thread logs meanwhile, kept from stderr (the kubernetes client's config loader logs
+    with the root logger; its first call would also print every later record, secrets included)."""
+    messages: list[str] = []
+    thread = threading.get_ident()
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.thread == thread:
+                messages.append(record.getMessage())
+
+    root, keep = logging.getLogger(), Keep(logging.WARNING)
+    root.addHandler(keep)
+    try:
+        yield messages
+    finally:
+        root.removeHandler(keep)
+
+
 def connect(kubeconfig: str | None = None, context: str | None = None,
             request_timeout: float = 10.0) -> tuple[KubeCluster, Target]:
     """Load credentials the way kubectl does; no request is made yet.
@@ -53,7 +84,10 @@ def connect(kubeconfig: str | None = None, context: str | None = None,
     only if the run needs exec or port-forward; any other kubeconfig gets the client at once."""
     from grader.rest import load
 
-    plain = load(kubeconfig, context, USER_AGENT)
+    try:
+        plain = load(kubeconfig, context, USER_AGENT)
+    except yaml.YAMLError as exc:
+        raise _not_yaml(exc) from None
     if plain is None:
         api, target = _kubernetes_client(kubeconfig, context)
         return KubeCluster(api, request_timeout), target
@@ -78,7 +112,10 @@ def _kubernetes_client(kubeconfig: str | None, context: str | None) -> tuple[Any
             if chosen is None:
                 names = ", ".join(c["name"] for c in contexts) or "none"
                 raise _config_error(f"context '{context}' is not in {joined} (contexts: {names})")
-            kconfig.load_kube_config(config_file=joined, context=chosen["name"], client_configuration=cfg)
+            with _logged() as logged:  # the client logs a failing exec plugin's stderr and goes on
+                kconfig.load_kube_config(config_file=joined, context=chosen["name"], client_configuration=cfg)
+            if logged:
+                raise _config_error(f"cannot load kubeconfig: {scrub(logged[0])}")
             ctx = chosen.get("context") or {}
             target = Target(chosen["name"], str(ctx.get("cluster", "")), cfg.host, ctx.get("namespace"))
         elif os.environ.get("KUBERNETES_SERVICE_HOST"):
@@ -92,6 +129,8 @@ def _kubernetes_client(kubeconfig: str | None, context: str | None) -> tuple[Any
         raise _config_error(f"cannot load kubeconfig: {scrub(str(exc))}") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise _config_error(f"cannot load kubeconfig: {type(exc).__name__}: {scrub(str(exc))}") from None
+    except yaml.YAMLError as exc:
+        raise _not_yaml(exc) from None
     from urllib3.util import Retry
 
     # No second try inside a request: on a slow API server it would double the wait past the
