@@ -100,6 +100,18 @@ class Spec(CheckSpec):
         return value
 
 
+def _parse(text: str, multi: bool) -> list[Any]:
+    """libyaml when present (a graded class parses thousands of files); the pure-Python loader's
+    words for an error, so a learner reads the same message either way."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return list(yaml.load_all(text, Loader=fast)) if multi else [yaml.load(text, Loader=fast)]
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return list(yaml.safe_load_all(text)) if multi else [yaml.safe_load(text)]
+
+
 def load_small_yaml(path: Path, shown: str, prefix: str,
                     multi: bool) -> tuple[list[Any] | None, Finding | None]:
     """Parse a learner's YAML file: (documents, None), (None, None) if absent, or (None, a FAILED finding).
@@ -126,7 +138,7 @@ def load_small_yaml(path: Path, shown: str, prefix: str,
         problem = exc.strerror or str(exc)
         return failed("unreadable", "readable", problem, problem=problem)
     try:
-        docs = list(yaml.safe_load_all(text)) if multi else [yaml.safe_load(text)]
+        docs = _parse(text, multi)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

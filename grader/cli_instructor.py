@@ -148,7 +148,7 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
                                "shard": list(part) if part else None,
                                "students": [s.id for s in students]})
     grade_fn = default_grade_fn(lab_obj, step_ids, kubeconfig=kubeconfig, wait=wait,
-                                files_dir=Path(files_dir) if files_dir else None)
+                                files_dir=Path(files_dir) if files_dir else None, students=students)
     options = BatchOptions(out=out_dir, jobs=jobs, timeout=timeout or None, resume=resume, lang=lang)
     records = grade_roster(lab_obj, step_ids, students, options, grade_fn)
     wanted = {s.id for s in students}

@@ -208,7 +208,8 @@ class KubeCluster:
             raise ClusterError("server_error", f"{what or path}: the answer is not JSON") from None
         return data if isinstance(data, dict) else {}
 
-    def list(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
+    def list(self, kind: str, namespace: str | None, field_selector: str = "") -> list[dict[str, Any]]:
+        """Every object of a kind in a namespace (None: all namespaces), page by page."""
         info = kind_info(kind)
         path = info.list_path(namespace)
         what = f"list {info.plural}" + (f" in namespace {namespace}" if info.namespaced and namespace else "")
@@ -216,6 +217,8 @@ class KubeCluster:
         token = ""
         while True:
             query: list[tuple[str, Any]] = [("limit", PAGE_SIZE)]
+            if field_selector:
+                query.append(("fieldSelector", field_selector))
             if token:
                 query.append(("continue", token))
             data = self.get_json(path, query, what)

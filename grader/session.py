@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,9 @@ def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | N
     return Connection(cluster, target.context, target.cluster, ns, None, {"server": target.server})
 
 
+Opener = Callable[[str | None, str | None, str | None, str, float | None], Connection]
+
+
 def _progress(lang: Lang, always: bool = False) -> Any:
     """A one-line live view on a terminal; with --watch, also one line per change when piped."""
     tty = sys.stderr.isatty()
@@ -110,11 +114,13 @@ def _progress(lang: Lang, always: bool = False) -> Any:
 
 def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str | None,
           namespace: str | None, files_dir: Path, wait: float | None,
-          watch: float | None = None, progress: Any = None, timeout: float | None = None) -> RunResult:
+          watch: float | None = None, progress: Any = None, timeout: float | None = None,
+          opener: Opener | None = None) -> RunResult:
     """Grade steps of one target (a cluster + namespace); never raises for cluster problems.
 
     `timeout` bounds the whole run: no request outlives it, and checks still unfinished then
-    keep their last look (or end as `error`, ungraded, if they never had one)."""
+    keep their last look (or end as `error`, ungraded, if they never had one). `opener` stands in
+    for open_cluster (batch grading shares connections and lists: grader/batch/shared.py)."""
     from grader.net import http_get
     from grader.runner import RunOptions, run_lab
 
@@ -123,7 +129,7 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
     conn = Connection(None, context or "", "", namespace or lab.spec.defaults.namespace, None, {})
     if needs_cluster:
-        conn = open_cluster(kubeconfig, context, namespace, lab.spec.defaults.namespace, deadline)
+        conn = (opener or open_cluster)(kubeconfig, context, namespace, lab.spec.defaults.namespace, deadline)
 
     def get(url: str, seconds: float) -> HttpResult:  # plain HTTP never outlives the run either
         if deadline is not None:
