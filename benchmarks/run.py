@@ -1,0 +1,219 @@
+"""`python -m benchmarks`: labcheck against the kubectl verify script, measured side by side.
+
+Starts the local control plane (or reuses one: --kubeconfig), prepares the Pods lab in N
+namespaces, and prints figures and ratios against the goals of issue 7. Run on demand only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.measure import AuditWindow, by_resource, paired, run, spread
+from benchmarks.prepare import Klass, clean, prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = [ROOT]  # the labcheck checkout measured (--source: e.g. a worktree of an older commit)
+VERIFY = ROOT / "benchmarks" / "verify.sh"
+GOALS = {"step04_ratio": 0.5, "batch_s": 15.0, "peak_mb": 150.0, "help_s": 0.3}
+
+
+LABCHECK = [sys.executable, "-m", "grader"]  # the checkout in PYTHONPATH (see --source)
+
+
+def labcheck_cmd() -> list[str]:
+    return list(LABCHECK)
+
+
+def base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG"))}
+    env["PYTHONPATH"] = str(SOURCE[0])
+    return env
+
+
+def env_for(klass: Klass) -> dict[str, str]:
+    env = base_env()
+    env.update({"KUBECTL": klass.cluster.kubectl_path, "KUBECONFIG": str(klass.cluster.kubeconfig),
+                "LANG": "C.UTF-8", "NO_COLOR": "1"})
+    return env
+
+
+def goal(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def startup(runs: int) -> dict[str, float]:
+    print("\n## c. start-up (no cluster)")
+    out: dict[str, float] = {}
+    for args in (["--help"], ["list"]):
+        results = [run([*labcheck_cmd(), *args], base_env()) for _ in range(runs + 1)][1:]
+        out[args[0]] = statistics.median(r.wall for r in results)
+        peak = max(r.peak_kb for r in results) / 1024
+        print(f"labcheck {args[0]:<7} {spread(results)}  peak {peak:.0f} MB")
+    baseline = [run([sys.executable, "-c", "pass"]) for _ in range(runs + 1)][1:]
+    print(f"python -c pass  {spread(baseline)}  (the interpreter alone)")
+    ok = out["--help"] <= GOALS["help_s"]
+    print(f"goal --help <= {GOALS['help_s']}s: {out['--help']:.3f}s -> {goal(ok)}")
+    for args in (["--help"], ["list"]):
+        print(f"top imports (cumulative ms) of `labcheck {args[0]}`:")
+        print(import_offenders(args))
+    return out
+
+
+def import_offenders(args: list[str], top: int = 8) -> str:
+    proc = run([sys.executable, "-X", "importtime", "-m", "grader", *args], base_env(), keep_output=True)
+    rows = []
+    for line in proc.output.splitlines():
+        found = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if found and len(found.group(3)) <= 3:  # top-level imports and their direct children
+            rows.append((int(found.group(2)), found.group(4)))
+    rows.sort(reverse=True)
+    return "\n".join(f"  {us / 1000:7.1f}  {name}" for us, name in rows[:top])
+
+
+def step04(klass: Klass, pairs: int) -> float:
+    print("\n## a. `labcheck step-04` vs benchmarks/verify.sh (one learner, whole process)")
+    ns, sid = klass.namespaces[0], "s000"
+    env, cwd = env_for(klass), klass.files / sid
+    lab = [*labcheck_cmd(), "step-04", "-n", ns]
+    verify = ["bash", str(VERIFY), ns]
+    for cmd in (lab, verify):
+        first = run(cmd, env, cwd, keep_output=True)
+        assert first.code == 0, f"{cmd} did not pass:\n{first.output}"
+    audit = AuditWindow(klass.cluster.audit_log)
+    audit.start()
+    run(lab, env, cwd)
+    events = audit.requests()
+    result = paired(lab, verify, pairs, env, cwd)
+    print(f"labcheck step-04  {spread(result.a)}")
+    print(f"verify.sh         {spread(result.b)}")
+    print(f"API requests of one `labcheck step-04`: {len(events)} {by_resource(events)}")
+    print(f"ratio labcheck/verify.sh (median of {pairs} interleaved pairs): {result.ratio:.2f} "
+          f"-> goal <= {GOALS['step04_ratio']}: {goal(result.ratio <= GOALS['step04_ratio'])}")
+    return result.ratio
+
+
+def outcome_counts(out: Path) -> dict[str, int]:
+    """step/check: outcome -> how many students, to see that every run graded the same thing."""
+    counts: dict[str, int] = {}
+    for record in sorted(out.glob("students/*/record.json")):
+        for step in json.loads(record.read_text())["run"]["steps"]:
+            for check in step["checks"]:
+                key = f"{step['step_id']}/{check['check_id']}={check['outcome']}"
+                counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def distinct_reads(steps: list[str]) -> dict[str, int]:
+    from grader.loader import load_lab
+    from grader.rbac import reads_of
+
+    lab = load_lab("pods")
+    return {s: len({r for c in lab.step(s).checks for r in reads_of(c)}) for s in steps}
+
+
+def batch(klass: Klass, jobs: int, wait: str, sample: int) -> dict[str, float]:
+    n = len(klass.namespaces)
+    print(f"\n## b. batch: {n} namespaces x all steps (`labcheck grade --roster`, --jobs {jobs}, "
+          f"--wait {wait})")
+    env = env_for(klass)
+    out = klass.root / "results"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [*labcheck_cmd(), "grade", "--roster", str(klass.roster), "--steps", "all", "--out", str(out),
+           "--files", str(klass.files), "--jobs", str(jobs), "--wait", wait, "--exit-zero"]
+    audit = AuditWindow(klass.cluster.audit_log)
+    audit.start()
+    result = run(cmd, env, klass.root, keep_output=True)
+    events = audit.requests()
+    assert result.code == 0, result.output
+    print(result.output.strip().splitlines()[-1] if result.output.strip() else "(no output)")
+    print(f"outcomes: {outcome_counts(out)}")
+    reads = distinct_reads(["step-02", "step-04", "step-05", "step-06", "step-07"])
+    per_student = len(events) / n
+    per_step = per_student / len(reads)
+    budget = statistics.mean(reads.values())
+    print(f"wall {result.wall:.2f}s, peak RSS {result.peak_kb / 1024:.0f} MB (one process)")
+    print(f"API requests: {len(events)} in all, {per_student:.2f} per student, {per_step:.2f} per student "
+          f"per cluster step (distinct reads per step: {reads}, mean {budget:.1f})")
+    print(f"  by resource: {by_resource(events)}")
+    env_v = env_for(klass)
+    picked = klass.namespaces[:: max(1, n // sample)][:sample]
+    runs = [run(["bash", str(VERIFY), ns], env_v) for ns in picked]
+    assert all(r.code == 0 for r in runs), "verify.sh failed on a prepared namespace"
+    each = statistics.mean(r.wall for r in runs)
+    print(f"yardstick: verify.sh x {n} sequentially = {each * n:.1f}s (extrapolated from {len(runs)} "
+          f"sampled runs, mean {each:.3f}s; it covers step-04 only)")
+    print(f"ratio batch/yardstick: {result.wall / (each * n):.3f}")
+    print(f"goal {n} ns x all steps <= {GOALS['batch_s']}s: {result.wall:.2f}s -> "
+          f"{goal(result.wall <= GOALS['batch_s'])}")
+    print(f"goal peak memory <= {GOALS['peak_mb']} MB: {result.peak_kb / 1024:.0f} MB -> "
+          f"{goal(result.peak_kb / 1024 <= GOALS['peak_mb'])}")
+    print(f"goal requests per student per step <= distinct reads: {per_step:.2f} <= {min(reads.values())} "
+          f"(smallest step) -> {goal(per_step <= min(reads.values()))}")
+    return {"wall": result.wall, "peak_mb": result.peak_kb / 1024, "per_step": per_step}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--students", type=int, default=200, help="namespaces to prepare (default 200)")
+    parser.add_argument("--pairs", type=int, default=10, help="interleaved pairs for step-04 (default 10)")
+    parser.add_argument("--runs", type=int, default=10, help="runs of --help and list (default 10)")
+    parser.add_argument("--jobs", type=int, default=8, help="labcheck grade --jobs (default 8)")
+    parser.add_argument("--wait", default="0", help="labcheck grade --wait (default 0: one look)")
+    parser.add_argument("--sample", type=int, default=20, help="verify.sh runs to extrapolate from")
+    parser.add_argument("--only", default="startup,step04,batch", help="comma-separated parts")
+    parser.add_argument("--kubeconfig", type=Path, default=None,
+                        help="reuse a cluster from `python -m tests.cluster.testenv up` (its kubeconfig)")
+    parser.add_argument("--source", type=Path, default=ROOT,
+                        help="labcheck checkout to measure (default: this one)")
+    args = parser.parse_args(argv)
+    SOURCE[0] = args.source.resolve()
+    parts = set(args.only.split(","))
+    print(f"# machine: {os.cpu_count()} CPUs, {_cpu_model()}, {_mem_gb():.0f} GB; "
+          f"python {sys.version.split()[0]}; labcheck from {SOURCE[0]}")
+    if "startup" in parts:
+        startup(args.runs)
+    if not parts & {"step04", "batch"}:
+        return 0
+    from tests.cluster.handle import KubeCluster
+    from tests.cluster.testenv import KwokCluster
+
+    kwok = KwokCluster.attach(args.kubeconfig) if args.kubeconfig else KwokCluster().start()
+    assert kwok is not None, f"no test cluster at {args.kubeconfig}"
+    cluster = KubeCluster.from_kwok(kwok)
+    root = Path(tempfile.mkdtemp(prefix="labcheck-bench-"))
+    klass = prepare(cluster, root, args.students)
+    try:
+        if "step04" in parts:
+            step04(klass, args.pairs)
+        if "batch" in parts:
+            batch(klass, args.jobs, args.wait, args.sample)
+    finally:
+        if args.kubeconfig:
+            clean(cluster, klass)
+        else:
+            klass.close()
+            kwok.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def _mem_gb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            return int(line.split()[1]) / 1024 / 1024
+    return 0.0
