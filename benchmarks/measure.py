@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-GRADER_AGENT = "labcheck/"  # grader/kube.py's User-Agent
+GRADER_AGENT = "labcheck/"  # grader/kube/'s User-Agent
 
 
 @dataclass(frozen=True)

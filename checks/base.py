@@ -45,7 +45,7 @@ class CheckSpec(BaseModel):
 
 
 class ClusterReader(Protocol):
-    """What checks may ask of a cluster. grader/kube.py implements it; unit tests use plain data."""
+    """What checks may ask of a cluster. grader/kube/ implements it; unit tests use plain data."""
 
     def list(self, kind: str, namespace: str | None) -> list[dict[str, Any]]: ...
 

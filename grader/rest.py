@@ -3,7 +3,7 @@
 Reads the kubeconfig shapes most clusters use: client certificate and key (data or files),
 bearer token (or tokenFile), basic auth, the CA (data or file) or insecure-skip-tls-verify.
 Anything else (exec plugins, auth providers, proxies, impersonation, several kubeconfig files,
-in-cluster accounts) gives None and grader/kube.py uses the kubernetes client instead.
+in-cluster accounts) gives None and grader/kube/ uses the kubernetes client instead.
 One keep-alive connection per thread: a run's requests share one TLS handshake.
 """
 
@@ -73,7 +73,7 @@ class RestClient:
             conn.close()
 
     def get(self, path: str, query: list[tuple[str, Any]], timeout: float) -> tuple[int, bytes]:
-        """Status and body; transport failures raise (kube.py turns them into ClusterErrors)."""
+        """Status and body; transport failures raise (grader.kube turns them into ClusterErrors)."""
         url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
         for attempt in (1, 2):
             conn, reused = self._connection(timeout)

@@ -1,0 +1,187 @@
+"""KubeCluster: what checks read from a real API server, each request within the run's budget."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from checks.base import ExecResult, HttpResult
+from grader import __version__
+from grader.errors import ClusterError, status_error, transport_error
+from grader.kinds import kind_info
+
+if TYPE_CHECKING:
+    from grader.rest import RestClient
+
+
+PAGE_SIZE = 500
+USER_AGENT = f"labcheck/{__version__}"
+
+
+
+
+class KubeCluster:
+    """A ClusterReader over a real API server."""
+
+    def __init__(self, api_client: Any, request_timeout: float, rest: RestClient | None = None,
+                 make_api: Callable[[], Any] | None = None) -> None:
+        self._api = api_client
+        self._make_api = make_api
+        self._api_lock = threading.Lock()
+        self.rest = rest  # plain GETs; None: every request through the kubernetes client
+        self.timeout = request_timeout
+        self.server = rest.server if rest is not None else str(api_client.configuration.host)
+        self.requests = 0  # how many API requests this run made (benchmarks read it)
+        self.deadline: float | None = None  # time.monotonic() when the run's time limit is over
+        self.time_limit = 0.0  # that limit in seconds, for the message
+
+    def budget(self, what: str, timeout: float) -> float:
+        """`timeout`, cut to what is left of the run's time limit (ClusterError when nothing is)."""
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0.05:
+            limit = f"{self.time_limit:.3g}s"
+            raise ClusterError("timeout", f"{what}: the time limit of the run ({limit}) is over")
+        return min(timeout, left)
+
+    @property
+    def api(self) -> Any:
+        """The kubernetes ApiClient, made on first use (exec, port-forward, uncommon kubeconfigs)."""
+        with self._api_lock:
+            if self._api is None:
+                assert self._make_api is not None
+                try:
+                    self._api = self._make_api()
+                except ClusterError as exc:
+                    raise ClusterError(exc.reason, exc.message) from None
+            return self._api
+
+    def _get_raw(self, path: str, query: list[tuple[str, Any]] | None = None,
+                 what: str = "", timeout: float | None = None) -> tuple[int, bytes]:
+        what = what or path
+        seconds = self.budget(what, timeout or self.timeout)
+        self.requests += 1
+        try:
+            if self.rest is not None:
+                return self.rest.get(path, query or [], seconds)
+            params = self.api.param_serialize(method="GET", resource_path=path, query_params=query or [],
+                                              header_params={"Accept": "application/json, */*"},
+                                              auth_settings=["BearerToken"])
+            response = self.api.call_api(*params, _request_timeout=seconds)
+            return int(response.status), bytes(response.read() or b"")
+        except ClusterError:
+            raise
+        except Exception as exc:  # urllib3 and ssl errors come in many classes
+            raise transport_error(exc, what, self.server) from None
+
+    def get_json(self, path: str, query: list[tuple[str, Any]] | None = None,
+                 what: str = "", timeout: float | None = None) -> dict[str, Any]:
+        status, body = self._get_raw(path, query, what, timeout)
+        if not 200 <= status < 300:
+            raise status_error(status, body, what or path)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise ClusterError("server_error", f"{what or path}: the answer is not JSON") from None
+        return data if isinstance(data, dict) else {}
+
+    def list(self, kind: str, namespace: str | None, field_selector: str = "") -> list[dict[str, Any]]:
+        """Every object of a kind in a namespace (None: all namespaces), page by page."""
+        info = kind_info(kind)
+        path = info.list_path(namespace)
+        what = f"list {info.plural}" + (f" in namespace {namespace}" if info.namespaced and namespace else "")
+        items: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            query: list[tuple[str, Any]] = [("limit", PAGE_SIZE)]
+            if field_selector:
+                query.append(("fieldSelector", field_selector))
+            if token:
+                query.append(("continue", token))
+            data = self.get_json(path, query, what)
+            for item in data.get("items") or []:
+                item.setdefault("kind", kind)
+                items.append(item)
+            token = (data.get("metadata") or {}).get("continue") or ""
+            if not token:
+                return items
+
+    def pod_logs(self, namespace: str, pod: str, container: str | None,
+                 tail_lines: int, limit_bytes: int) -> str:
+        query: list[tuple[str, Any]] = [("tailLines", tail_lines), ("limitBytes", limit_bytes)]
+        if container:
+            query.append(("container", container))
+        path = f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(pod)}/log"
+        status, body = self._get_raw(path, query, f"logs of pod {pod}")
+        if not 200 <= status < 300:
+            raise status_error(status, body, f"logs of pod {pod}")
+        return body[:limit_bytes].decode("utf-8", errors="replace")
+
+    def proxy_get(self, namespace: str, service: str, port: int, path: str, timeout: float) -> HttpResult:
+        url = f"/api/v1/namespaces/{quote(namespace)}/services/{quote(service)}:{port}/proxy{path}"
+        status, body = self._get_raw(url, None, f"proxy to service {service}:{port}", timeout)
+        if status in (401, 403):
+            raise status_error(status, body, f"proxy to service {service}:{port}")
+        return HttpResult(url=f"{self.server}{url}", status=status,
+                          body=body[:65536].decode("utf-8", errors="replace"))
+
+    def exec(self, namespace: str, pod: str, container: str | None,
+             command: builtins.list[str], timeout: float) -> ExecResult:
+        timeout = self.budget(f"exec in pod {pod}", timeout)
+        self.requests += 1
+        try:
+            from grader.kube.streams import run_exec
+
+            return run_exec(self.api, namespace, pod, container, command, timeout)
+        except ClusterError:
+            raise
+        except Exception as exc:
+            raise transport_error(exc, f"exec in pod {pod}", self.server) from None
+
+    def port_forward_get(self, namespace: str, pod: str, port: int, path: str,
+                         timeout: float) -> HttpResult:
+        timeout = self.budget(f"port-forward to pod {pod}:{port}", timeout)
+        self.requests += 1
+        try:
+            from grader.kube.streams import run_port_forward_get
+
+            return run_port_forward_get(self.api, namespace, pod, port, path, timeout)
+        except ClusterError:
+            raise
+        except Exception as exc:
+            raise transport_error(exc, f"port-forward to pod {pod}:{port}", self.server) from None
+
+    def version(self, timeout: float = 5.0) -> dict[str, Any]:
+        return self.get_json("/version", None, "API server version", timeout)
+
+    def namespace_exists(self, namespace: str) -> bool | None:
+        """True/False, or None when the user may not read namespaces (then we cannot tell)."""
+        try:
+            self.get_json(f"/api/v1/namespaces/{quote(namespace)}", None, f"namespace {namespace}")
+            return True
+        except ClusterError as exc:
+            if exc.reason == "not_found":
+                return False
+            if exc.reason == "forbidden":
+                return None
+            raise
+
+    def identity(self) -> dict[str, str]:
+        """Cluster identity for receipts: the kube-system namespace uid and the server version."""
+        out = {"server": self.server}
+        try:
+            out["git_version"] = str(self.version().get("gitVersion", ""))
+            ns = self.get_json("/api/v1/namespaces/kube-system", None, "namespace kube-system")
+            out["kube_system_uid"] = str(ns.get("metadata", {}).get("uid", ""))
+        except ClusterError:
+            pass
+        return out
+
+
+
