@@ -28,7 +28,7 @@ def test_wheel_and_sdist_carry_the_labs(dist: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("scenarios/pods/lab.yaml", "scenarios/pods/step-04.yaml", "scenarios/sidecar/lab.yaml",
                    "scenarios/labcheck.schema.json", "grader/data/junit.xsd",
-                   "scenarios/pods/solutions/step-04.sh", "checks/pod_state.py", "grader/batch/__init__.py"):
+                   "scenarios/pods/solutions/step-04.sh", "checks/pod_state.py", "grader/batch/__init__.py", "grader/kube/streams.py"):
         assert needed in names, needed
     sdist = next(dist.glob("labcheck-*.tar.gz"))
     with tarfile.open(sdist) as tar:
