@@ -76,8 +76,15 @@ def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | N
         return Connection(None, context or "", "", namespace or default_namespace,
                           msg("cluster.config", message=exc.message), {})
     ns = namespace or target.namespace or default_namespace
-    try:  # one cheap request proves the server answers: the namespace (a 403 still answers)
-        exists = cluster.namespace_exists(ns)
+    return checked_connection(cluster, target, ns, lambda: cluster.namespace_exists(ns))
+
+
+def checked_connection(reader: Any, target: Any, ns: str,
+                       namespace_exists: Callable[[], bool | None]) -> Connection:
+    """The connection if the namespace can be read; else the one-line problem that makes every
+    check `error`. One cheap request proves the server answers (a 403 answers too)."""
+    try:
+        exists = namespace_exists()
     except ClusterError as exc:
         return Connection(None, target.context, target.cluster, ns,
                           msg("cluster.unreachable", context=target.context, server=target.server,
@@ -85,7 +92,7 @@ def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | N
     if exists is False:
         return Connection(None, target.context, target.cluster, ns,
                           msg("cluster.no_namespace", namespace=ns, context=target.context), {})
-    return Connection(cluster, target.context, target.cluster, ns, None, {"server": target.server})
+    return Connection(reader, target.context, target.cluster, ns, None, {"server": target.server})
 
 
 Opener = Callable[[str | None, str | None, str | None, str, float | None], Connection]

@@ -162,7 +162,7 @@ class SharedClusters:
     def __call__(self, kubeconfig: str | None, context: str | None, namespace: str | None,
                  default_namespace: str, deadline: float | None = None) -> Connection:
         from grader.kube import KubeCluster
-        from grader.session import open_cluster
+        from grader.session import checked_connection, open_cluster
 
         if len(self.targets.get((kubeconfig, context), [])) < MIN_STUDENTS:
             return open_cluster(kubeconfig, context, namespace, default_namespace, deadline)
@@ -177,14 +177,5 @@ class SharedClusters:
         if deadline is not None:
             own.deadline, own.time_limit = deadline, deadline - time.monotonic()
         ns = namespace or target.namespace or default_namespace
-        try:
-            exists = shared.namespace_exists(ns, own)
-        except ClusterError as exc:
-            return Connection(None, target.context, target.cluster, ns,
-                              msg("cluster.unreachable", context=target.context, server=target.server,
-                                  message=exc.message), {})
-        if exists is False:
-            return Connection(None, target.context, target.cluster, ns,
-                              msg("cluster.no_namespace", namespace=ns, context=target.context), {})
-        return Connection(StudentCluster(shared, own), target.context, target.cluster, ns, None,
-                          {"server": target.server})
+        return checked_connection(StudentCluster(shared, own), target, ns,
+                                  lambda: shared.namespace_exists(ns, own))
