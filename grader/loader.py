@@ -59,6 +59,21 @@ def _construct(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ..
     return loader.construct_object(node, deep=True)
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree, with libyaml when present (several times faster); on any problem the
+    pure-Python loader runs again so authors read the same, documented error text."""
+    if _FAST_LOADER is not None:
+        try:
+            node: yaml.Node | None = yaml.compose(text, Loader=_FAST_LOADER)
+            return node
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def load_yaml(path: Path) -> Located:
     source = str(path)
     try:
@@ -69,7 +84,7 @@ def load_yaml(path: Path) -> Located:
         raise SpecError([f"{source}:1: {TOP}: file is larger than {MAX_YAML_BYTES} bytes"])
     try:
         text = raw.decode("utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except UnicodeDecodeError as exc:
         raise SpecError([f"{source}:1: {TOP}: not UTF-8 text ({exc.reason})"]) from None
     except yaml.MarkedYAMLError as exc:
