@@ -86,3 +86,26 @@ def test_bug_in_a_check_is_internal_error(tmp_path: Path) -> None:
     result, _ = run(tmp_path, cluster, wait=0)
     assert result.checks[0].outcome is Outcome.ERROR and result.checks[0].internal
     assert result.exit_code is ExitCode.INTERNAL_ERROR
+
+
+def test_time_limit_keeps_the_last_look_and_never_runs_over(tmp_path: Path) -> None:
+    """--timeout: a pending check keeps what it last saw; the run ends at the limit, not later."""
+    cluster = FakeCluster({"Node": [node()]})  # the Pod never comes
+    lab = load_lab(make_lab(tmp_path))
+    clock = Clock()
+    result = run_lab(lab, ["step-01"], cluster, RunOptions(namespace="default", time_limit=3.0),
+                     clock=clock, sleep=clock.sleep)
+    assert outcomes(result) == {"nodes": Outcome.PASSED, "pod": Outcome.PENDING}
+    assert clock.now <= 3.0 + 1.0  # at most one interval past the limit, never the lab's 30 s
+    assert all(c.graded for c in result.checks)
+
+
+def test_time_limit_before_the_first_look_is_an_ungraded_error(tmp_path: Path) -> None:
+    cluster = FakeCluster({"Node": [node()], "Pod": [pod("web")]})
+    lab = load_lab(make_lab(tmp_path))
+    clock = Clock()
+    result = run_lab(lab, ["step-01"], cluster, RunOptions(namespace="default", time_limit=1.0, time_spent=2.0),
+                     clock=clock, sleep=clock.sleep)
+    assert outcomes(result)["nodes"] is Outcome.ERROR  # and what depends on it is skipped
+    assert not any(c.graded for c in result.checks) and result.exit_code is ExitCode.USAGE_ERROR
+    assert "time limit" in result.checks[0].message.en
