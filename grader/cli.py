@@ -34,7 +34,8 @@ class StepShortcutGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
-@click.group(cls=StepShortcutGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StepShortcutGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                                    "auto_envvar_prefix": "LABCHECK"})
 @click.version_option(__version__, prog_name="labcheck")
 def main() -> None:
     """Grade Kubernetes lab steps against your cluster (the current kube context).

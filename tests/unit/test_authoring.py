@@ -73,3 +73,8 @@ def test_zsh_and_fish_completion_scripts() -> None:
     for shell, marker in (("zsh", "compdef"), ("fish", "complete")):
         out = labcheck(env={"_LABCHECK_COMPLETE": f"{shell}_source"})
         assert out.returncode == 0 and marker in out.stdout and "_LABCHECK_COMPLETE" in out.stdout, shell
+
+
+def test_every_option_reads_an_environment_variable() -> None:
+    out = labcheck("rbac", "step-02", env={"LABCHECK_RBAC_SERVICE_ACCOUNT": "from-env"})
+    assert out.returncode == 0 and "name: from-env" in out.stdout, out.stderr
