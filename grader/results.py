@@ -124,6 +124,7 @@ class RunResult:
     started_at: str = ""  # ISO 8601, UTC
     duration_s: float = 0.0
     cluster_problem: Text | None = None  # one line when the cluster could not be used at all
+    scenario_digest: str = ""  # sha256 over the lab's YAML: which version of the lab graded this
     identity: Mapping[str, str] = field(default_factory=dict)  # cluster identity for receipts
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -145,8 +146,9 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     options = RunOptions(namespace=conn.namespace, files_dir=files_dir, wait=wait, watch=watch,
                          context=conn.context, cluster_name=conn.cluster_name, http_get=get,
                          time_limit=timeout, time_spent=time.monotonic() - began)
-    return run_lab(lab, step_ids, conn.cluster, options,  # type: ignore[arg-type]
-                   cluster_problem=conn.problem, progress=progress)
+    result = run_lab(lab, step_ids, conn.cluster, options,  # type: ignore[arg-type]
+                     cluster_problem=conn.problem, progress=progress)
+    return dataclasses.replace(result, scenario_digest=lab.digest())
 
 
 def run_check(request: CheckRequest) -> ExitCode:

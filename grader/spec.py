@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from checks import AnyCheck
@@ -61,3 +64,17 @@ class Lab:
 
     def step(self, step_id: str) -> StepSpec:
         return self.steps[step_id]
+
+    def digest(self) -> str:
+        return lab_digest(self.root)
+
+
+def lab_digest(lab_root: str | Path) -> str:
+    """sha256 over a lab's YAML files (relative path and bytes, in path order): which version
+    of the lab graded a run, for receipts and JUnit."""
+    root = Path(lab_root)
+    sha = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml")):
+        sha.update(path.relative_to(root).as_posix().encode() + b"\0")
+        sha.update(path.read_bytes() + b"\0")
+    return "sha256:" + sha.hexdigest()

@@ -40,7 +40,8 @@ def parse_time(value: str) -> dt.datetime:
 
 
 def match_receipts(folder: Path, students: list[Student]) -> tuple[dict[str, list[Path]], list[Path]]:
-    """Receipts by student id: a file (or its folder) named by the student's id, SIS id or email."""
+    """Receipts (.json) and JUnit files (.xml) by student id: a file (or its folder) named by the
+    student's id, SIS id or email."""
     keys: dict[str, str] = {}
     for s in students:
         for key in (s.id, s.sis_id, s.email):
@@ -48,7 +49,7 @@ def match_receipts(folder: Path, students: list[Student]) -> tuple[dict[str, lis
                 keys.setdefault(key, s.id)
     found: dict[str, list[Path]] = defaultdict(list)
     unknown: list[Path] = []
-    for path in sorted(folder.rglob("*.json")):
+    for path in sorted([*folder.rglob("*.json"), *folder.rglob("*.xml")]):
         owner = keys.get(path.stem) or keys.get(path.parent.name)
         if owner is None:
             unknown.append(path)
@@ -58,6 +59,11 @@ def match_receipts(folder: Path, students: list[Student]) -> tuple[dict[str, lis
 
 
 def read_receipt(path: Path) -> dict[str, Any]:
+    """A receipt (JSON), or a submitted JUnit file read as one."""
+    if path.suffix.lower() == ".xml":
+        from grader.batch.junit_in import read_junit
+
+        return read_junit(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("format") != RECEIPT_FORMAT:
         raise ValueError(f"not a labcheck receipt (format {RECEIPT_FORMAT})")

@@ -8,7 +8,6 @@ copying (two students, one cluster or one Pod); it proves nothing a student coul
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,14 +24,9 @@ OBJECT_KINDS = {"pod_state": "Pod", "exec_output": "Pod", "logs_contain": "Pod",
 
 
 def scenario_digest(lab_root: str | Path) -> str:
-    """sha256 over the lab's YAML files (relative path and bytes, in path order)."""
-    root = Path(lab_root)
-    digest = hashlib.sha256()
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return "sha256:" + digest.hexdigest()
+    from grader.spec import lab_digest
+
+    return lab_digest(lab_root)
 
 
 def _objects_and_nodes(run: RunResult) -> tuple[list[dict[str, str]], list[str]]:

@@ -78,6 +78,7 @@ def report_json(result: RunResult, lang: Lang) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "lang": lang,
         "labcheck_version": result.labcheck_version,
+        "scenario_digest": result.scenario_digest,
         "lab": {"id": clean(result.lab_id, ID_LIMIT), "title": _text(result.lab_title, lang, TITLE_LIMIT)},
         "context": clean(result.context, ID_LIMIT),
         "cluster": clean(result.cluster, ID_LIMIT),

@@ -99,6 +99,8 @@ def _suite(result: RunResult, index: int, step: StepResult, lang: Lang, verbose:
         "context": clean_xml(result.context, ID_LIMIT, newlines=False),
         "namespace": clean_xml(result.namespace, ID_LIMIT, newlines=False),
     }
+    if result.scenario_digest:
+        properties["scenario_digest"] = clean_xml(result.scenario_digest, ID_LIMIT, newlines=False)
     if result.cluster_problem is not None:
         properties["cluster_problem"] = clean_xml(result.cluster_problem.get(lang), MESSAGE_LIMIT,
                                                   newlines=False)

@@ -86,3 +86,32 @@ def test_collect_flags_copies_tampering_and_late_receipts(tmp_path: Path) -> Non
     assert flags_csv(flags, "zh").splitlines()[0] == "student,flag,message"
     shared = collect(folder, students, LAB, STEPS, DIGEST, shared_cluster_ok=True)[2]
     assert ("s01", "shared_cluster") not in {(f.student, f.kind) for f in shared}
+
+
+def test_collect_reads_submitted_junit_files(tmp_path: Path) -> None:
+    """JUnit from `labcheck STEP --junit-xml`: outcomes, digest and time, scored with the instructor's lab."""
+    import dataclasses
+
+    from grader.reporters import REPORTERS, ReportOptions
+
+    students = roster(tmp_path, 3)
+    folder = tmp_path / "junit"
+    folder.mkdir()
+    failed = {"step-04/service2": Outcome.FAILED, "step-04/service2-answers": Outcome.SKIPPED}
+    good = dataclasses.replace(make_run(), scenario_digest=DIGEST)
+    partial = dataclasses.replace(make_run(failed), scenario_digest=DIGEST)
+    tampered = dataclasses.replace(make_run(), scenario_digest="sha256:" + "1" * 64)
+    for sid, run in (("s00", good), ("s01", partial), ("s02", tampered)):
+        (folder / f"{sid}.xml").write_text(REPORTERS["junit"](run, ReportOptions(lang="zh")), encoding="utf-8")
+    (folder / "s02-notes.xml").write_text("<html>not junit</html>", encoding="utf-8")
+    records, missing, flags, unknown = collect(folder, students, LAB, STEPS, DIGEST)
+    assert [r.id for r in records] == ["s00", "s01", "s02"] and missing == []
+    assert [p.name for p in unknown] == ["s02-notes.xml"]
+    assert sorted((f.student, f.kind) for f in flags) == [("s02", "digest")]
+    scores = {r.id: r.run.score for r in records}
+    assert scores["s00"] == good.score and scores["s01"] < good.score
+    bad = folder / "s01"
+    bad.mkdir()
+    (bad / "broken.xml").write_text("<testsuites><testsuite", encoding="utf-8")
+    flags = collect(folder, students, LAB, STEPS, DIGEST)[2]
+    assert ("s01", "unreadable") in {(f.student, f.kind) for f in flags}
