@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks.base import CheckSpec
-from grader.i18n import Lang, register_messages, tr
+from grader.i18n import Lang, catalog, register_messages, tr
 from grader.spec import Lab
 
 register_messages({
@@ -21,6 +21,31 @@ register_messages({
     "explain.what": {"en": "      what: {description}", "zh": "      检查：{description}"},
     "explain.needs": {"en": "      after: {deps}", "zh": "      前提：{deps}"},
     "explain.hint": {"en": "      hint: {hint}", "zh": "      提示：{hint}"},
+    "explain.question": {"en": "      question: {question}", "zh": "      问题：{question}"},
+    "explain.choices": {"en": "      choices: {choices}", "zh": "      选项：{choices}"},
+    # what each kind checks, for `explain` in the learner's language
+    "kind.nodes_ready": {"en": "Nodes are Ready (by their Ready condition).",
+                         "zh": "节点处于就绪状态（Ready 条件）。"},
+    "kind.object_exists": {"en": "Objects of a Kubernetes kind exist now.",
+                           "zh": "某类 Kubernetes 对象现在存在。"},
+    "kind.object_absent": {"en": "Objects of a Kubernetes kind are gone now.",
+                           "zh": "某类 Kubernetes 对象现在已不存在。"},
+    "kind.pod_state": {"en": "A Pod's state: image, phase, Ready, node, IP.",
+                       "zh": "Pod 的状态：镜像、阶段、就绪、节点、IP。"},
+    "kind.service_shape": {"en": "A Service's type, ports, selector and ready endpoints.",
+                           "zh": "Service 的类型、端口、选择器和就绪的端点。"},
+    "kind.http_reachable": {"en": "The app answers over HTTP.",
+                            "zh": "应用能通过 HTTP 访问。"},
+    "kind.logs_contain": {"en": "A pattern appears in a container's logs.",
+                          "zh": "容器日志中出现指定内容。"},
+    "kind.exec_output": {"en": "A command run in the container prints the expected output.",
+                         "zh": "在容器中运行的命令输出预期内容。"},
+    "kind.events_evidence": {"en": "Events show what happened to an object.",
+                             "zh": "事件记录显示对象经历了哪些过程。"},
+    "kind.manifest_file": {"en": "A YAML file you saved describes the live object.",
+                           "zh": "你保存的 YAML 文件描述的是当前的对象。"},
+    "kind.quiz": {"en": "An answer in labcheck-answers.yaml.",
+                  "zh": "labcheck-answers.yaml 中的答案。"},
 })
 
 _COMMON = set(CheckSpec.model_fields)
@@ -50,6 +75,8 @@ def _fields(check: CheckSpec) -> str:
         if name in _COMMON or name == "kind":
             continue
         if isinstance(value, dict) and set(value) == {"zh", "en"}:
+            continue  # texts are shown on their own lines, in the learner's language
+        if name == "choices":
             continue
         parts.append(f"{name}={value}")
     return ", ".join(parts)
@@ -66,10 +93,16 @@ def render_explain(lab: Lab, step_ids: list[str], lang: Lang) -> str:
             kind = str(getattr(check, "kind", "?"))
             lines.append(tr("explain.check", lang, id=check.id, title=check.title.get(lang),
                             points=_points(check.points), kind=kind))
-            description = type(check).model_fields["kind"].description or kind
+            description = tr(f"kind.{kind}", lang) if f"kind.{kind}" in catalog() else \
+                type(check).model_fields["kind"].description or kind
             settings = _fields(check)
             lines.append(tr("explain.what", lang,
                             description=description + (f" ({settings})" if settings else "")))
+            question = getattr(check, "question", None)
+            if question is not None:
+                lines.append(tr("explain.question", lang, question=question.get(lang)))
+                choices = "  ".join(f"{c.id}) {c.text.get(lang)}" for c in getattr(check, "choices", []))
+                lines.append(tr("explain.choices", lang, choices=choices))
             if check.depends_on:
                 lines.append(tr("explain.needs", lang, deps=", ".join(check.depends_on)))
             if check.hint:

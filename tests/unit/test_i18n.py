@@ -62,3 +62,10 @@ def test_text_parameters_are_localized() -> None:
     assert text.key == "where.namespace"
     outer = msg("exists.none", kind="Pod", target="web", where=inner, count=0, min_count=1)
     assert "命名空间" in outer.zh and "namespace" in outer.en
+
+
+def test_every_check_kind_is_described_in_both_languages() -> None:
+    import grader.explain  # noqa: F401  (registers kind.*)
+    from checks import SPECS
+
+    assert {f"kind.{k}" for k in SPECS} <= set(catalog())
