@@ -17,6 +17,9 @@ from grader.kinds import check_kind_name
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.events_evidence": {"en": "Events show what happened to an object.",
+                             "zh": "事件记录显示对象经历了哪些过程。"},
     "events.none": {
         "en": "no Events about {kind}/{name} in namespace {namespace}: it was not created here yet "
               "(or over an hour ago)",

@@ -18,6 +18,9 @@ from grader.i18n import msg, register_messages
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.exec_output": {"en": "A command run in the container prints the expected output.",
+                         "zh": "在容器中运行的命令输出预期内容。"},
     "exec.no_pod": {"en": "Pod {pod} does not exist yet", "zh": "Pod {pod} 还不存在"},
     "exec.not_running": {
         "en": "Pod {pod} is {phase}, not Running yet",

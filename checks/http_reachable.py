@@ -18,6 +18,9 @@ from grader.net import Unreachable, reason_of
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.http_reachable": {"en": "The app answers over HTTP.",
+                            "zh": "应用能通过 HTTP 访问。"},
     "http.no_service": {"en": "Service {name} does not exist yet", "zh": "Service {name} 还不存在"},
     "http.no_port": {"en": "Service {name} has no port {port}", "zh": "Service {name} 没有端口 {port}"},
     "http.no_node_port": {

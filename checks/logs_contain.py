@@ -16,6 +16,9 @@ from grader.i18n import msg, register_messages
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.logs_contain": {"en": "A pattern appears in a container's logs.",
+                          "zh": "容器日志中出现指定内容。"},
     "logs.no_pod": {"en": "Pod {pod} does not exist yet", "zh": "Pod {pod} 还不存在"},
     "logs.not_started": {
         "en": "Pod {pod} is {phase}: no logs yet",

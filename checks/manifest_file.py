@@ -21,6 +21,9 @@ from grader.results import Finding, Outcome
 MAX_FILE_BYTES = 1 << 20
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.manifest_file": {"en": "A YAML file you saved describes the live object.",
+                           "zh": "你保存的 YAML 文件描述的是当前的对象。"},
     "manifest.missing": {"en": "no file {path} in {folder} yet", "zh": "{folder} 中还没有文件 {path}"},
     "manifest.unreadable": {"en": "{path}: {problem}", "zh": "{path}：{problem}"},
     "manifest.too_big": {

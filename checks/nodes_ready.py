@@ -11,6 +11,9 @@ from grader.i18n import msg, register_messages
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.nodes_ready": {"en": "Nodes are Ready (by their Ready condition).",
+                         "zh": "节点处于就绪状态（Ready 条件）。"},
     "nodes_ready.none": {
         "en": "the cluster has no nodes{selector}",
         "zh": "集群中没有节点{selector}",

@@ -17,6 +17,9 @@ from grader.kinds import check_kind_name, kind_info
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.object_absent": {"en": "Objects of a Kubernetes kind are gone now.",
+                           "zh": "某类 Kubernetes 对象现在已不存在。"},
     "absent.present": {
         "en": "still there: {kind} {names}",
         "zh": "仍然存在：{kind} {names}",

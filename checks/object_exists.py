@@ -13,6 +13,9 @@ from grader.kinds import check_kind_name, kind_info
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.object_exists": {"en": "Objects of a Kubernetes kind exist now.",
+                           "zh": "某类 Kubernetes 对象现在存在。"},
     "exists.none": {
         "en": "no {kind} {target} in {where} yet",
         "zh": "{where}中还没有 {kind} {target}",

@@ -16,6 +16,9 @@ from grader.i18n import msg, register_messages
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.pod_state": {"en": "A Pod's state: image, phase, Ready, node, IP.",
+                       "zh": "Pod 的状态：镜像、阶段、就绪、节点、IP。"},
     "pod.missing": {"en": "Pod {name} does not exist yet", "zh": "Pod {name} 还不存在"},
     "pod.terminating": {"en": "Pod {name} is being deleted", "zh": "Pod {name} 正在被删除"},
     "pod.gone_ran": {

@@ -18,6 +18,9 @@ from grader.i18n import Text, msg, register_messages
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.quiz": {"en": "An answer in labcheck-answers.yaml.",
+                  "zh": "labcheck-answers.yaml 中的答案。"},
     "quiz.unanswered": {
         "en": "not answered yet: put `{id}: {choices}` (your choice) in {file}",
         "zh": "还没有作答：在 {file} 中写上 `{id}: {choices}`（选一个）",

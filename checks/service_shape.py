@@ -15,6 +15,9 @@ from grader.i18n import msg, register_messages
 from grader.results import Finding, Outcome
 
 register_messages({
+    # what this kind checks, for `labcheck explain` in the learner's language
+    "kind.service_shape": {"en": "A Service's type, ports, selector and ready endpoints.",
+                           "zh": "Service 的类型、端口、选择器和就绪的端点。"},
     "service.missing": {"en": "Service {name} does not exist yet", "zh": "Service {name} 还不存在"},
     "service.wrong_type": {
         "en": "Service {name} is {actual}, expected {expected}",
