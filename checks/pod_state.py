@@ -19,8 +19,10 @@ register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
     "kind.pod_state": {"en": "A Pod's state: image, phase, Ready, node, IP.",
                        "zh": "Pod 的状态：镜像、阶段、就绪、节点、IP。"},
-    "pod.missing": {"en": "Pod {name} does not exist yet", "zh": "Pod {name} 还不存在"},
-    "pod.terminating": {"en": "Pod {name} is being deleted", "zh": "Pod {name} 正在被删除"},
+    "pod.missing": {"en": "Pod {name} does not exist yet in namespace {namespace}",
+                    "zh": "命名空间 {namespace} 中还没有 Pod {name}"},
+    "pod.terminating": {"en": "Pod {name} is being deleted (namespace {namespace})",
+                        "zh": "Pod {name} 正在被删除（命名空间 {namespace}）"},
     "pod.gone_ran": {
         "en": "Pod {name} was deleted; Events show it ran image {image} on {node}",
         "zh": "Pod {name} 已删除；事件显示它曾在 {node} 上运行镜像 {image}",
@@ -126,7 +128,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
             if found:
                 return found
         key = "pod.missing" if pod is None else "pod.terminating"
-        return Finding(Outcome.PENDING, msg(key, name=name), {"pod": name}, {"pod": "-"})
+        return Finding(Outcome.PENDING, msg(key, name=name, namespace=ctx.namespace), {"pod": name},
+                       {"pod": "-"})
     status = pod.get("status", {})
     cstatus = _container_status(pod, spec.container)
     image = _container_image(pod, spec.container)

@@ -18,7 +18,8 @@ register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
     "kind.service_shape": {"en": "A Service's type, ports, selector and ready endpoints.",
                            "zh": "Service 的类型、端口、选择器和就绪的端点。"},
-    "service.missing": {"en": "Service {name} does not exist yet", "zh": "Service {name} 还不存在"},
+    "service.missing": {"en": "Service {name} does not exist yet in namespace {namespace}",
+                        "zh": "命名空间 {namespace} 中还没有 Service {name}"},
     "service.wrong_type": {
         "en": "Service {name} is {actual}, expected {expected}",
         "zh": "Service {name} 的类型是 {actual}，应为 {expected}",
@@ -134,7 +135,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     name = spec.name
     svc = ctx.get("Service", name)
     if svc is None:
-        return Finding(Outcome.PENDING, msg("service.missing", name=name),
+        return Finding(Outcome.PENDING, msg("service.missing", name=name, namespace=ctx.namespace),
                        {"service": name}, {"service": "-"})
     s = svc.get("spec", {})
     svc_type = str(s.get("type", "ClusterIP"))

@@ -139,3 +139,17 @@ def test_mistake(learner: Learner, case: Case) -> None:
             assert found.message.get(lang).split(":")[0] in text
         if case.outcome is Outcome.FAILED:
             assert found.expected and found.actual  # expected vs actual for the fields that matter
+
+
+def test_pod_made_in_another_namespace(learner: Learner) -> None:
+    """The learner ran kubectl in another namespace than the one graded: say which one was looked at."""
+    other = f"{learner.namespace}-x"
+    learner.cluster.create_namespace(other)
+    try:
+        learner.cluster.kubectl("run", POD, "--image", IMAGE, namespace=other)
+        result = learner.grade("step-04", wait=0)
+        found = check(result, "pod-running")
+        assert (found.outcome, found.message_id) == (Outcome.PENDING, "pod.missing")
+        assert learner.namespace in found.message.en and learner.namespace in found.message.zh
+    finally:
+        learner.cluster.kubectl("delete", "namespace", other, "--wait=false", check=False)
