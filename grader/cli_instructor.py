@@ -129,7 +129,6 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
           files_dir: str | None, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Grade every student of a roster; write per-student and class outputs to --out."""
     from grader.batch.outputs import read_records, write_batch_meta, write_class
-    from grader.batch.receipts import scenario_digest
     from grader.batch.roster import load_roster
     from grader.batch.roster import shard as take_shard
     from grader.batch.run import BatchOptions, default_grade_fn, grade_roster
@@ -144,7 +143,7 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
         students = take_shard(students, *part)
     out_dir = Path(out.replace("{shard}", str(part[0]) if part else "all"))
     write_batch_meta(out_dir, {"lab": lab_obj.id, "steps": step_ids,
-                               "scenario_digest": scenario_digest(lab_obj.root), "roster": str(roster),
+                               "scenario_digest": lab_obj.digest(), "roster": str(roster),
                                "shard": list(part) if part else None,
                                "students": [s.id for s in students]})
     grade_fn = default_grade_fn(lab_obj, step_ids, kubeconfig=kubeconfig, wait=wait,
@@ -198,7 +197,6 @@ def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_s
     from grader.batch.collect import collect as run_collect
     from grader.batch.collect import flags_csv, parse_time
     from grader.batch.outputs import write_class
-    from grader.batch.receipts import scenario_digest
     from grader.batch.record import write_text
     from grader.batch.roster import load_roster
     from grader.loader import load_lab
@@ -212,7 +210,7 @@ def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_s
     lab_obj = load_lab(lab)
     students = load_roster(roster)
     records, missing, flags, unknown = run_collect(
-        Path(receipts), students, lab_obj, _steps(lab_obj, steps), scenario_digest(lab_obj.root),
+        Path(receipts), students, lab_obj, _steps(lab_obj, steps), lab_obj.digest(),
         window_start=start, window_end=end, shared_cluster_ok=shared_cluster)
     out_dir = Path(out)
     write_class(out_dir, records, _gradebook(kw), lang, missing)

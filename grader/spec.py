@@ -57,6 +57,7 @@ class Lab:
         self.spec = spec
         self.steps = steps
         self.root = root
+        self._digest: str | None = None
 
     @property
     def id(self) -> str:
@@ -66,7 +67,10 @@ class Lab:
         return self.steps[step_id]
 
     def digest(self) -> str:
-        return lab_digest(self.root)
+        """The lab's scenario digest, read once per loaded lab (batch grading asks per student)."""
+        if self._digest is None:
+            self._digest = lab_digest(self.root)
+        return self._digest
 
 
 def lab_digest(lab_root: str | Path) -> str:

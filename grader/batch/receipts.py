@@ -23,12 +23,6 @@ OBJECT_KINDS = {"pod_state": "Pod", "exec_output": "Pod", "logs_contain": "Pod",
                 "pod_uid": "Pod"}  # check kind (or evidence key) -> what the uid belongs to
 
 
-def scenario_digest(lab_root: str | Path) -> str:
-    from grader.spec import lab_digest
-
-    return lab_digest(lab_root)
-
-
 def _objects_and_nodes(run: RunResult) -> tuple[list[dict[str, str]], list[str]]:
     objects: dict[tuple[str, str], dict[str, str]] = {}
     nodes: set[str] = set()
@@ -86,4 +80,4 @@ def write_receipt(path: str | Path, run: RunResult, lab: Lab, *, kubeconfig: str
                   context: str | None) -> None:
     """`labcheck check --receipt FILE`: one receipt for the run that was just graded."""
     identity = dict(run.identity) or cluster_identity(kubeconfig, context)
-    write_json(Path(path), build_receipt(run, scenario_digest(lab.root), identity))
+    write_json(Path(path), build_receipt(run, lab.digest(), identity))

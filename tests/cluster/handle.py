@@ -20,6 +20,7 @@ import yaml
 
 from tests.cluster import kwok_config
 from tests.cluster.http_server import LocalHttpServer
+from tests.cluster.procs import run_kubectl
 from tests.cluster.testenv import KwokCluster
 
 API = kwok_config.API
@@ -60,15 +61,8 @@ class KubeCluster:
     def kubectl(self, *args: str, namespace: str | None = None, input: str | None = None,
                 check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         """kubectl against this cluster; CalledProcessError (with stdout/stderr) when check and it fails."""
-        cmd = [self.kubectl_path, "--kubeconfig", str(self.kubeconfig)]
-        if self.context:
-            cmd += ["--context", self.context]
-        if namespace:
-            cmd += ["--namespace", namespace]
-        proc = subprocess.run([*cmd, *args], input=input, capture_output=True, text=True, timeout=timeout)
-        if check and proc.returncode != 0:
-            raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
-        return proc
+        return run_kubectl(self.kubectl_path, self.kubeconfig, self.context, args, namespace=namespace,
+                           input=input, check=check, timeout=timeout)
 
     def apply(self, obj: Any, namespace: str | None = None) -> None:
         docs = obj if isinstance(obj, list) else [obj]

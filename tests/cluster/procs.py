@@ -1,4 +1,4 @@
-"""Process helpers for the test cluster: free ports, stopping what we started."""
+"""Process helpers for the test cluster: kubectl, free ports, stopping what we started."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -55,3 +56,18 @@ def terminate(pids: list[int], grace: float = 2.0) -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
+
+
+def run_kubectl(kubectl: str, kubeconfig: Path, context: str, args: tuple[str, ...], *,
+                namespace: str | None = None, input: str | None = None, check: bool = True,
+                timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """kubectl against one kubeconfig/context; CalledProcessError (with stdout/stderr) when check fails."""
+    cmd = [kubectl, "--kubeconfig", str(kubeconfig)]
+    if context:
+        cmd += ["--context", context]
+    if namespace:
+        cmd += ["--namespace", namespace]
+    proc = subprocess.run([*cmd, *args], input=input, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
+    return proc

@@ -27,7 +27,7 @@ import yaml
 
 from tests.cluster import kwok_config
 from tests.cluster.binaries import Binaries
-from tests.cluster.procs import alive, cmdline, free_ports, terminate
+from tests.cluster.procs import alive, cmdline, free_ports, run_kubectl, terminate
 
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller")
 NODE_NAME = "kwok-node-0"
@@ -85,13 +85,8 @@ class KwokCluster:
     def kubectl(self, *args: str, namespace: str | None = None, input: str | None = None,
                 check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         """The cached kubectl against this cluster; CalledProcessError (with stderr) on failure."""
-        cmd = [str(self.bins["kubectl"]), "--kubeconfig", str(self.kubeconfig), "--context", self.context]
-        if namespace:
-            cmd += ["--namespace", namespace]
-        proc = subprocess.run([*cmd, *args], input=input, capture_output=True, text=True, timeout=timeout)
-        if check and proc.returncode != 0:
-            raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
-        return proc
+        return run_kubectl(str(self.bins["kubectl"]), self.kubeconfig, self.context, args, namespace=namespace,
+                           input=input, check=check, timeout=timeout)
 
     def apply(self, obj: object | list[object], namespace: str | None = None) -> None:
         docs = obj if isinstance(obj, list) else [obj]

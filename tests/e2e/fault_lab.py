@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
+from tests.cli_run import ROOT
+from tests.cli_run import labcheck as labcheck  # re-exported for the fault tests
 from tests.cluster.handle import KubeCluster
-from tests.e2e.learner import ROOT
 
 XSD = ROOT / "grader" / "data" / "junit.xsd"
 POD, SERVICE = "web", "web-svc"
@@ -79,13 +78,3 @@ def release_fifo(root: Path) -> None:
     """Let a `cat` still blocked on the pipe finish (kwok may not end it when the stream closes)."""
     with contextlib.suppress(OSError):  # no reader left (ENXIO), or no pipe
         os.close(os.open(root / FIFO, os.O_WRONLY | os.O_NONBLOCK))
-
-
-def labcheck(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 90,
-             runner: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command line; `timeout` is only a guard against a hang (the test then fails)."""
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG"))}
-    full.update({"LANG": "en_US.UTF-8", "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})})
-    command = runner or [sys.executable, "-m", "grader"]
-    return subprocess.run([*command, *args], cwd=cwd, env=full, capture_output=True, text=True,
-                          errors="replace", timeout=timeout)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,10 @@ from grader.loader import load_lab
 from grader.reporters import REPORTERS, ReportOptions
 from grader.results import CheckResult, RunResult
 from grader.session import grade
+from tests.cli_run import ROOT, labcheck
 from tests.cluster.handle import KubeCluster
 from tests.cluster.http_server import LocalHttpServer
 
-ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "scenarios" / "pods" / "solutions"
 POD = "my-first-pod"
 ACCESS_LINE = '10.244.0.1 - - [25/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 615 "-" "Mozilla/5.0"'
@@ -94,10 +93,8 @@ class Learner:
     def labcheck(self, *args: str, env: dict[str, str] | None = None,
                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
         """The real command line in a subprocess (current context of the cluster's kubeconfig)."""
-        full = {k: v for k, v in self.env().items() if not k.startswith("LABCHECK_")}
-        full.update({"LANG": "en_US.UTF-8", "PYTHONPATH": str(ROOT), **(env or {})})
-        return subprocess.run([sys.executable, "-m", "grader", *args], env=full, cwd=self.files,
-                              capture_output=True, text=True, timeout=timeout)
+        cluster = {"KUBECTL": self.cluster.kubectl_path, "KUBECONFIG": str(self.cluster.kubeconfig)}
+        return labcheck(*args, cwd=self.files, env={**cluster, **(env or {})}, timeout=timeout)
 
 
 def outcomes(result: RunResult) -> dict[str, str]:

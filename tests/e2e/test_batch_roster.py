@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,8 +21,10 @@ import yaml
 
 from grader.batch.receipts import write_receipt
 from grader.loader import load_lab
+from tests.cli_run import ROOT
+from tests.cli_run import labcheck as run_labcheck
 from tests.cluster.handle import KubeCluster
-from tests.e2e.learner import ROOT, Learner
+from tests.e2e.learner import Learner
 
 pytestmark = pytest.mark.cluster
 XSD = ROOT / "grader" / "data" / "junit.xsd"
@@ -43,10 +44,7 @@ class Class:
 
 
 def labcheck(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG", "JOB_"))}
-    env.update({"LANG": "en_US.UTF-8", "PYTHONPATH": str(ROOT)})
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return run_labcheck(*args, cwd=cwd, timeout=timeout)  # a whole class takes longer than one student
 
 
 @pytest.fixture(scope="module")

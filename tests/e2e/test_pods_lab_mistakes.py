@@ -4,25 +4,16 @@ the message id, and the hint the learner sees in both languages."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from grader.results import Outcome
-from tests.cluster.handle import KubeCluster
 from tests.e2e.learner import POD, Learner, check, outcomes, report
 
 pytestmark = pytest.mark.cluster
 IMAGE = "stacksimplify/kubenginx:1.0.0"
-
-
-@pytest.fixture
-def learner(kube_cluster: KubeCluster, namespace: str, tmp_path: Path) -> Iterator[Learner]:
-    person = Learner(kube_cluster, namespace, tmp_path)
-    yield person
-    person.close()
 
 
 def crash_loop(learner: Learner, waiting: bool) -> None:

@@ -1,27 +1,16 @@
 """Mistakes in the later Pods-lab steps on the real local control plane: reachability, logs, exec,
-saved YAML, half-done clean-up, and a learner whose credentials may not exec."""
+saved YAML and half-done clean-up. (Exec forbidden: tests/e2e/test_least_privilege.py.)"""
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-import yaml
 
 from grader.results import Outcome
-from tests.cluster.handle import KubeCluster
 from tests.e2e.learner import POD, Learner, check, outcomes, report
 
 pytestmark = pytest.mark.cluster
-
-
-@pytest.fixture
-def learner(kube_cluster: KubeCluster, namespace: str, tmp_path: Path) -> Iterator[Learner]:
-    person = Learner(kube_cluster, namespace, tmp_path)
-    yield person
-    person.close()
 
 
 def exposed(learner: Learner) -> None:
@@ -117,47 +106,3 @@ def test_clean_up_half_done(learner: Learner) -> None:
     assert "extra" in check(result, "nothing-left").message.en
     learner.kubectl("delete", "svc", "my-first-service2", "extra")
     assert learner.grade("step-07", wait=0).percent == 100
-
-
-def restricted_kubeconfig(learner: Learner, path: Path, without: str) -> Path:
-    """A ServiceAccount bound to `labcheck rbac step-05` minus one resource, as its own kubeconfig."""
-    rbac = learner.labcheck("rbac", "step-05", "-n", learner.namespace, "--service-account", "grader",
-                            "--name", f"grader-{learner.namespace}")
-    assert rbac.returncode == 0, rbac.stderr
-    docs = list(yaml.safe_load_all(rbac.stdout))
-    for doc in docs:
-        for rule in doc.get("rules", []):
-            rule["resources"] = [r for r in rule["resources"] if r != without]
-        if "rules" in doc:
-            doc["rules"] = [r for r in doc["rules"] if r["resources"]]
-    learner.kubectl("apply", "-f", "-", stdin=yaml.safe_dump_all(docs))
-    token = learner.kubectl("create", "token", "grader").stdout.strip()
-    cfg = yaml.safe_load(learner.cluster.kubeconfig.read_text(encoding="utf-8"))
-    cluster = next(c for c in cfg["clusters"])["cluster"]
-    if "certificate-authority" in cluster:
-        data = Path(cluster.pop("certificate-authority")).read_bytes()
-        cluster["certificate-authority-data"] = base64.b64encode(data).decode()
-    path.write_text(yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": "grader",
-        "clusters": [{"name": "c", "cluster": cluster}],
-        "users": [{"name": "grader", "user": {"token": token}}],
-        "contexts": [{"name": "grader", "context": {"cluster": "c", "user": "grader",
-                                                    "namespace": learner.namespace}}]}), encoding="utf-8")
-    return path
-
-
-def test_exec_forbidden_is_an_error_and_the_rest_is_graded(learner: Learner, tmp_path: Path) -> None:
-    learner.run_pod()
-    learner.container_serves()
-    config = restricted_kubeconfig(learner, tmp_path / "grader.yaml", without="pods/exec")
-    proc = learner.labcheck("step-05", "--wait", "0", "-o", "json", env={"KUBECONFIG": str(config)})
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    report_json = yaml.safe_load(proc.stdout)
-    checks = {c["id"]: c for c in report_json["steps"][0]["checks"]}
-    assert checks["access-log"]["status"] == "passed"
-    assert checks["exec-index"]["status"] == "error" and not checks["exec-index"]["graded"]
-    assert "forbidden" in checks["exec-index"]["message"]
-    # With exactly the role `labcheck rbac` prints, everything passes.
-    full = restricted_kubeconfig(learner, tmp_path / "full.yaml", without="")
-    ok = learner.labcheck("step-05", "--wait", "0", env={"KUBECONFIG": str(full)})
-    assert ok.returncode == 0, ok.stdout + ok.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,11 @@ import xmlschema
 import yaml
 
 from grader.results import Outcome
-from tests.cluster.handle import KubeCluster
 from tests.e2e.learner import ROOT, Learner, check, json_report, outcomes, report
 
 pytestmark = pytest.mark.cluster
 STEPS = [f"step-0{i}" for i in range(1, 8)]
 XSD = ROOT / "grader" / "data" / "junit.xsd"
-
-
-@pytest.fixture
-def learner(kube_cluster: KubeCluster, namespace: str, tmp_path: Path) -> Iterator[Learner]:
-    person = Learner(kube_cluster, namespace, tmp_path)
-    yield person
-    person.close()
 
 
 def test_empty_namespace_scores_zero_with_pending_and_hints(learner: Learner) -> None:

@@ -5,27 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_run import labcheck
+
 NOWHERE = {
     "apiVersion": "v1", "kind": "Config", "current-context": "nowhere",
     "clusters": [{"name": "nowhere", "cluster": {"server": "https://127.0.0.1:1"}}],
     "users": [{"name": "u", "user": {"token": "sekrit-token-0123456789abcdef"}}],
     "contexts": [{"name": "nowhere", "context": {"cluster": "nowhere", "user": "u"}}],
 }
-
-
-def labcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG", "JOB_"))}
-    full.update({"LANG": "en_US.UTF-8", "PYTHONPATH": str(ROOT), **(env or {})})
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=full, capture_output=True,
-                          text=True, timeout=120)
 
 
 def setup(tmp_path: Path, count: int = 5) -> Path:

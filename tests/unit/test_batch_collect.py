@@ -9,8 +9,9 @@ from pathlib import Path
 
 from grader.batch.collect import collect, flags_csv, parse_time
 from grader.batch.gradebook import GradebookOptions, gradebook_csv
-from grader.batch.receipts import build_receipt, scenario_digest
+from grader.batch.receipts import build_receipt
 from grader.results import Outcome
+from grader.spec import lab_digest as scenario_digest
 from tests.unit.test_batch_helpers import LAB, STEPS, make_run, roster
 
 DIGEST = scenario_digest(LAB.root)

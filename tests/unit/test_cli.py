@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_run import ROOT, labcheck
+
 UNREACHABLE_KUBECONFIG = {
     "apiVersion": "v1", "kind": "Config", "current-context": "nowhere",
     "clusters": [{"name": "nowhere", "cluster": {"server": "https://127.0.0.1:1"}}],
     "users": [{"name": "u", "user": {"token": "sekrit-token-0123456789abcdef"}}],
     "contexts": [{"name": "nowhere", "context": {"cluster": "nowhere", "user": "u"}}],
 }
-
-
-def labcheck(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
-             ) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG"))}
-    full_env.update({"LANG": "en_US.UTF-8", "PYTHONPATH": str(ROOT)})
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=60)
 
 
 def test_list_explain_validate_schema_need_no_cluster() -> None:
