@@ -20,12 +20,11 @@ from benchmarks.measure import AuditWindow, by_resource, paired, run, spread
 from benchmarks.prepare import Klass, clean, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = [ROOT]  # the labcheck checkout measured (--source: e.g. a worktree of an older commit)
 VERIFY = ROOT / "benchmarks" / "verify.sh"
 GOALS = {"step04_ratio": 0.5, "batch_s": 15.0, "peak_mb": 150.0, "help_s": 0.3}
 
 
-LABCHECK = [sys.executable, "-m", "grader"]  # the checkout in PYTHONPATH (see --source)
+LABCHECK = [sys.executable, "-m", "labcheck"]  # what is measured (--labcheck)
 
 
 def labcheck_cmd() -> list[str]:
@@ -34,7 +33,6 @@ def labcheck_cmd() -> list[str]:
 
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG"))}
-    env["PYTHONPATH"] = str(SOURCE[0])
     return env
 
 
@@ -68,7 +66,7 @@ def startup(runs: int) -> dict[str, float]:
 
 
 def import_offenders(args: list[str], top: int = 8) -> str:
-    proc = run([sys.executable, "-X", "importtime", "-m", "grader", *args], base_env(), keep_output=True)
+    proc = run([sys.executable, "-X", "importtime", "-m", "labcheck", *args], base_env(), keep_output=True)
     rows = []
     for line in proc.output.splitlines():
         found = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
@@ -112,8 +110,8 @@ def outcome_counts(out: Path) -> dict[str, int]:
 
 
 def distinct_reads(steps: list[str]) -> dict[str, int]:
-    from grader.loader import load_lab
-    from grader.rbac import reads_of
+    from labcheck.loader import load_lab
+    from labcheck.rbac import reads_of
 
     lab = load_lab("pods")
     return {s: len({r for c in lab.step(s).checks for r in reads_of(c)}) for s in steps}
@@ -171,13 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="startup,step04,batch", help="comma-separated parts")
     parser.add_argument("--kubeconfig", type=Path, default=None,
                         help="reuse a cluster from `python -m tests.cluster.testenv up` (its kubeconfig)")
-    parser.add_argument("--source", type=Path, default=ROOT,
-                        help="labcheck checkout to measure (default: this one)")
+    parser.add_argument("--labcheck", type=Path, default=None,
+                        help="the labcheck executable to measure (default: this venv's `python -m labcheck`)")
     args = parser.parse_args(argv)
-    SOURCE[0] = args.source.resolve()
+    if args.labcheck:
+        LABCHECK[:] = [str(args.labcheck.resolve())]
     parts = set(args.only.split(","))
     print(f"# machine: {os.cpu_count()} CPUs, {_cpu_model()}, {_mem_gb():.0f} GB; "
-          f"python {sys.version.split()[0]}; labcheck from {SOURCE[0]}")
+          f"python {sys.version.split()[0]}; labcheck: {' '.join(LABCHECK)}")
     if "startup" in parts:
         startup(args.runs)
     if not parts & {"step04", "batch"}:

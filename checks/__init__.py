@@ -11,7 +11,7 @@ from typing import Annotated, Any, Union, get_args
 
 from pydantic import Field
 
-from checks import (
+from labcheck.checks import (
     events_evidence,
     exec_output,
     http_reachable,
@@ -24,7 +24,7 @@ from checks import (
     quiz,
     service_shape,
 )
-from checks.base import CheckSpec, Evaluator
+from labcheck.checks.base import CheckSpec, Evaluator
 
 CHECK_MODULES: tuple[ModuleType, ...] = (
     nodes_ready,

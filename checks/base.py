@@ -11,8 +11,9 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from grader.i18n import Text
-from grader.results import Finding
+from labcheck.core.answers import ExecResult, HttpResult
+from labcheck.core.i18n import Text
+from labcheck.core.results import Finding
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -62,20 +63,6 @@ class ClusterReader(Protocol):
                          timeout: float) -> HttpResult: ...
 
 
-@dataclass(frozen=True)
-class ExecResult:
-    stdout: str
-    stderr: str
-    exit_code: int | None  # None when the stream ended without a status
-
-
-@dataclass(frozen=True)
-class HttpResult:
-    url: str
-    status: int
-    body: str
-
-
 @dataclass
 class EvalContext:
     cluster: ClusterReader
@@ -93,6 +80,43 @@ class EvalContext:
 
 
 Evaluator = Callable[[Any, EvalContext], Finding]
+
+DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
+
+
+def container_names(pod: Mapping[str, Any]) -> list[str]:
+    return [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
+
+
+def default_container(pod: Mapping[str, Any]) -> str | None:
+    """The container `kubectl logs` and `kubectl exec` pick when none is named: the one the
+    kubectl.kubernetes.io/default-container annotation names (if the Pod has it), else the first."""
+    names = container_names(pod)
+    named = (pod.get("metadata", {}).get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
+    if named in names:
+        return str(named)
+    return names[0] if names else None
+
+
+def resolve_port(pod: Mapping[str, Any], target: object) -> int | None:
+    """A Service's targetPort as a number for this Pod: a number as it is, a name through the Pod's
+    container ports (what the EndpointSlice controller does); None when the Pod has no such port."""
+    if isinstance(target, int) or str(target).isdigit():
+        return int(str(target))
+    for container in pod.get("spec", {}).get("containers") or []:
+        for cport in container.get("ports") or []:
+            if cport.get("name") == target:
+                return int(cport["containerPort"])
+    return None
+
+
+def container_status(pod: Mapping[str, Any], name: str | None, init: bool = False) -> dict[str, Any]:
+    """A container's status by name: the kubelet sorts containerStatuses by name, not by spec order."""
+    key = "initContainerStatuses" if init else "containerStatuses"
+    for status in pod.get("status", {}).get(key) or []:
+        if status.get("name") == name:
+            return dict(status)
+    return {}
 
 
 def match_labels(selector: str | None, labels: Mapping[str, str] | None) -> bool:

@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from checks.base import CheckSpec, EvalContext
-from grader.i18n import msg, register_messages
-from grader.kinds import check_kind_name
-from grader.results import Finding, Outcome
+from labcheck.checks.base import CheckSpec, EvalContext
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.kinds import check_kind_name
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language

@@ -12,10 +12,16 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from checks.base import CheckSpec, EvalContext, one_line, valid_regex
-from checks.logs_contain import container_names
-from grader.i18n import msg, register_messages
-from grader.results import Finding, Outcome
+from labcheck.checks.base import (
+    CheckSpec,
+    EvalContext,
+    container_names,
+    default_container,
+    one_line,
+    valid_regex,
+)
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
@@ -84,9 +90,10 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                        msg("exec.no_container", pod=spec.pod, container=spec.container,
                            containers=", ".join(names) or "-"),
                        {"container": spec.container}, {"containers": ", ".join(names) or "-"}, evidence)
-    target = spec.pod + (f"/{spec.container}" if spec.container else "")
+    container = spec.container or default_container(pod)  # as kubectl picks it
+    target = spec.pod + (f"/{container}" if spec.container or len(names) > 1 else "")
     command = shlex.join(spec.command)
-    result = ctx.cluster.exec(ctx.namespace, spec.pod, spec.container, spec.command, spec.exec_timeout)
+    result = ctx.cluster.exec(ctx.namespace, spec.pod, container, spec.command, spec.exec_timeout)
     if result.exit_code not in (0, None):  # None: the stream ended without a status; judge the output
         stderr = one_line(result.stderr) or "-"
         return Finding(Outcome.FAILED,

@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from checks.base import CheckSpec, EvalContext, HttpResult, match_labels, one_line, valid_regex
-from checks.service_shape import selector_text
-from grader.i18n import msg, register_messages
-from grader.net import Unreachable, reason_of
-from grader.results import Finding, Outcome
+from labcheck.checks.base import CheckSpec, EvalContext, match_labels, one_line, resolve_port, valid_regex
+from labcheck.checks.service_shape import selector_text
+from labcheck.core.answers import HttpResult, Unreachable, reason_of
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
@@ -162,12 +162,7 @@ def _via_port_forward(spec: Spec, ctx: EvalContext, svc: dict[str, Any], entry: 
     pod = pods[0]
     pod_name = str(pod["metadata"]["name"])
     target = entry.get("targetPort", entry.get("port"))
-    port: int | None = int(str(target)) if str(target).isdigit() else None
-    if port is None:
-        for container in pod.get("spec", {}).get("containers") or []:
-            for cport in container.get("ports") or []:
-                if port is None and cport.get("name") == target:
-                    port = int(cport["containerPort"])
+    port = resolve_port(pod, target)
     if port is None:
         return Finding(Outcome.FAILED, msg("http.named_port", name=spec.service, port=target, pod=pod_name),
                        {"target_port": str(target)}, {"container_ports": "-"}, evidence)

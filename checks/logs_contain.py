@@ -7,13 +7,20 @@ step (opens the app, runs the command), not because something was done wrong.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
-from checks.base import CheckSpec, EvalContext, one_line, valid_regex
-from grader.i18n import msg, register_messages
-from grader.results import Finding, Outcome
+from labcheck.checks.base import (
+    CheckSpec,
+    EvalContext,
+    container_names,
+    default_container,
+    one_line,
+    valid_regex,
+)
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
@@ -59,10 +66,6 @@ class Spec(CheckSpec):
         return valid_regex(value)
 
 
-def container_names(pod: dict[str, Any]) -> list[str]:
-    return [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
-
-
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     pod = ctx.get("Pod", spec.pod)
     if pod is None:
@@ -78,8 +81,9 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if phase == "Pending":  # the log endpoint answers 400 until a container has started
         return Finding(Outcome.PENDING, msg("logs.not_started", pod=spec.pod, phase=phase),
                        {"phase": "Running"}, {"phase": phase}, evidence)
-    target = spec.pod + (f"/{spec.container}" if spec.container else "")
-    text = ctx.cluster.pod_logs(ctx.namespace, spec.pod, spec.container, spec.tail_lines, spec.limit_bytes)
+    container = spec.container or default_container(pod)  # as kubectl picks it
+    target = spec.pod + (f"/{container}" if spec.container or len(names) > 1 else "")
+    text = ctx.cluster.pod_logs(ctx.namespace, spec.pod, container, spec.tail_lines, spec.limit_bytes)
     lines = text.splitlines()
     rx = re.compile(spec.pattern)
     matches = [line for line in lines if rx.search(line)]

@@ -13,10 +13,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, field_validator
 
-from checks.base import CheckSpec, EvalContext, one_line, relative_path
-from grader.i18n import msg, register_messages
-from grader.kinds import check_kind_name, kind_info
-from grader.results import Finding, Outcome
+from labcheck.checks.base import CheckSpec, EvalContext, one_line, relative_path
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.kinds import check_kind_name, kind_info
+from labcheck.core.results import Finding, Outcome
 
 MAX_FILE_BYTES = 1 << 20
 

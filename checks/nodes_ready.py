@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from checks.base import CheckSpec, EvalContext, match_labels
-from grader.i18n import msg, register_messages
-from grader.results import Finding, Outcome
+from labcheck.checks.base import CheckSpec, EvalContext, match_labels
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language

@@ -10,11 +10,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from checks.base import CheckSpec, EvalContext, SelectorMixin
-from checks.events_evidence import events_about
-from grader.i18n import msg, register_messages
-from grader.kinds import check_kind_name, kind_info
-from grader.results import Finding, Outcome
+from labcheck.checks.base import CheckSpec, EvalContext, SelectorMixin
+from labcheck.checks.events_evidence import events_about
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.kinds import check_kind_name, kind_info
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language

@@ -5,15 +5,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field
 
-from checks.base import CheckSpec, EvalContext
-from checks.events_evidence import events_about, image_from_events, node_from_events
-from checks.images import matches_any
-from grader.i18n import msg, register_messages
-from grader.results import Finding, Outcome
+from labcheck.checks.base import CheckSpec, EvalContext, container_status, default_container
+from labcheck.checks.events_evidence import events_about, image_from_events, node_from_events
+from labcheck.checks.images import matches_any
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
@@ -34,6 +35,21 @@ register_messages({
     "pod.waiting": {
         "en": "container {container} is waiting: {reason}: {message}",
         "zh": "容器 {container} 处于等待状态：{reason}：{message}",
+    },
+    "pod.crashing": {
+        "en": "container {container} keeps crashing: exit code {code} ({reason}), restarted {restarts} times",
+        "zh": "容器 {container} 反复崩溃：退出码 {code}（{reason}），已重启 {restarts} 次",
+    },
+    "pod.restarted_recently": {
+        "en": "container {container} restarted {restarts} times after exit code {code}; running again for "
+              "{seconds}s: waiting until it stays up {stable}s",
+        "zh": "容器 {container} 因退出码 {code} 已重启 {restarts} 次；重新运行了 {seconds} 秒："
+              "等待它稳定运行 {stable} 秒",
+    },
+    "pod.init_failed": {
+        "en": "Pod {name} cannot start: init container {container} failed: {problem} "
+              "(restarted {restarts} times)",
+        "zh": "Pod {name} 无法启动：初始化容器 {container} 失败：{problem}（已重启 {restarts} 次）",
     },
     "pod.unschedulable": {
         "en": "Pod {name} cannot be scheduled: {message}",
@@ -63,7 +79,8 @@ FAILING_WAIT_REASONS = {"ImagePullBackOff", "ErrImagePull", "InvalidImageName", 
 class Spec(CheckSpec):
     kind: Literal["pod_state"] = Field(description="A Pod's state: image, phase, Ready, node, IP.")
     name: str = Field(description="Pod name.")
-    container: str | None = Field(None, description="Container to look at (default: the first).")
+    container: str | None = Field(None, description="Container to look at (default: the one kubectl picks: "
+                                                     "the default-container annotation, else the first).")
     images: list[str] = Field(
         default_factory=list,
         description="Accepted images (any of them). `nginx` equals `docker.io/library/nginx:latest`; "
@@ -83,19 +100,54 @@ class Spec(CheckSpec):
     )
 
 
-def _container_status(pod: dict[str, Any], container: str | None) -> dict[str, Any]:
-    statuses = pod.get("status", {}).get("containerStatuses") or []
-    for status in statuses:
-        if container is None or status.get("name") == container:
-            return dict(status)
-    return {}
-
-
 def _container_image(pod: dict[str, Any], container: str | None) -> str:
     for c in pod.get("spec", {}).get("containers") or []:
-        if container is None or c.get("name") == container:
+        if c.get("name") == container:
             return str(c.get("image", ""))
     return ""
+
+
+def _crashing(cstatus: dict[str, Any]) -> tuple[int, str] | None:
+    """(exit code, reason) of a container that keeps failing: the kubelet shows it as terminated with
+    an error between restarts, and as waiting in CrashLoopBackOff once the back-off has grown."""
+    state, last = cstatus.get("state") or {}, cstatus.get("lastState") or {}
+    terminated = state.get("terminated") or {}
+    if terminated and int(terminated.get("exitCode", 0)) != 0:
+        return int(terminated.get("exitCode", 0)), str(terminated.get("reason") or "Error")
+    if (state.get("waiting") or {}).get("reason") == "CrashLoopBackOff":
+        before = last.get("terminated") or {}
+        return int(before.get("exitCode", 0)), str(before.get("reason") or "CrashLoopBackOff")
+    return None
+
+
+STABLE_SECONDS = 10  # a container that crashed before must stay up this long before it counts as running
+
+
+def _restarted_recently(cstatus: dict[str, Any], now: dt.datetime) -> tuple[int, float] | None:
+    """(last exit code, seconds up) of a container running again after failing: between two crashes
+    the kubelet shows a crash-looping container as running (and Ready, without a probe)."""
+    before = ((cstatus.get("lastState") or {}).get("terminated") or {})
+    started = ((cstatus.get("state") or {}).get("running") or {}).get("startedAt")
+    if not before or int(before.get("exitCode", 0)) == 0 or not started:
+        return None
+    try:
+        up = (now - dt.datetime.fromisoformat(str(started).replace("Z", "+00:00"))).total_seconds()
+    except ValueError:
+        return None
+    return (int(before.get("exitCode", 0)), up) if 0 <= up < STABLE_SECONDS else None
+
+
+def _init_failure(pod: dict[str, Any]) -> tuple[str, str, int] | None:
+    """(container, what went wrong, restarts) of the first init container that cannot finish."""
+    for status in pod.get("status", {}).get("initContainerStatuses") or []:
+        name, restarts = str(status.get("name")), int(status.get("restartCount", 0))
+        waiting = (status.get("state") or {}).get("waiting") or {}
+        crash = _crashing(status)
+        if crash:
+            return name, f"exit code {crash[0]} ({crash[1]})", restarts
+        if waiting.get("reason") in FAILING_WAIT_REASONS:
+            return name, str(waiting["reason"]), restarts
+    return None
 
 
 def _condition(pod: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -131,8 +183,9 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         return Finding(Outcome.PENDING, msg(key, name=name, namespace=ctx.namespace), {"pod": name},
                        {"pod": "-"})
     status = pod.get("status", {})
-    cstatus = _container_status(pod, spec.container)
-    image = _container_image(pod, spec.container)
+    container = spec.container or default_container(pod)
+    cstatus = container_status(pod, container)
+    image = _container_image(pod, container)
     phase = str(status.get("phase", "Unknown"))
     node, ip = pod.get("spec", {}).get("nodeName"), status.get("podIP")
     restarts = int(cstatus.get("restartCount", 0))
@@ -149,6 +202,25 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                                        image_id=cstatus.get("imageID")):
         wanted = " | ".join(spec.images)
         return verdict(Outcome.FAILED, "pod.wrong_image", {"image": wanted}, actual=image, expected=wanted)
+    init = _init_failure(pod)
+    if init:
+        return Finding(Outcome.FAILED, msg("pod.init_failed", name=name, container=init[0], problem=init[1],
+                                           restarts=init[2]),
+                       {"init": "completed"}, {"init": f"{init[0]}: {init[1]}", "restarts": str(init[2])},
+                       evidence)
+    crash = _crashing(cstatus)
+    if crash:
+        return Finding(Outcome.FAILED, msg("pod.crashing", container=container or "?", code=crash[0],
+                                           reason=crash[1], restarts=restarts),
+                       {"state": "running"}, {"state": f"exit code {crash[0]} ({crash[1]})",
+                                              "restarts": str(restarts)}, evidence)
+    recent = _restarted_recently(cstatus, dt.datetime.now(dt.UTC))
+    if recent:
+        return Finding(Outcome.PENDING, msg("pod.restarted_recently", container=container or "?",
+                                            code=recent[0], restarts=restarts, seconds=int(recent[1]),
+                                            stable=STABLE_SECONDS),
+                       {"state": f"running >= {STABLE_SECONDS}s"},
+                       {"state": f"running {int(recent[1])}s", "restarts": str(restarts)}, evidence)
     waiting = (cstatus.get("state") or {}).get("waiting") or {}
     if waiting.get("reason") in FAILING_WAIT_REASONS:
         return Finding(Outcome.FAILED,

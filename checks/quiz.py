@@ -12,10 +12,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from checks.base import ID_PATTERN, CheckSpec, EvalContext, relative_path
-from checks.manifest_file import load_small_yaml
-from grader.i18n import Text, msg, register_messages
-from grader.results import Finding, Outcome
+from labcheck.checks.base import ID_PATTERN, CheckSpec, EvalContext, relative_path
+from labcheck.checks.manifest_file import load_small_yaml
+from labcheck.core.i18n import Text, msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language

@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from checks.base import CheckSpec, EvalContext, match_labels
-from grader.i18n import msg, register_messages
-from grader.results import Finding, Outcome
+from labcheck.checks.base import CheckSpec, EvalContext, match_labels, resolve_port
+from labcheck.core.i18n import msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
@@ -100,6 +100,17 @@ class Spec(CheckSpec):
         return value
 
 
+def _named_port_resolves(ctx: EvalContext, svc: dict[str, Any], target: object, expected: object) -> bool:
+    """`targetPort: http` is right when the Pods the Service selects name port 80 `http`."""
+    selector = selector_text(dict(svc.get("spec", {}).get("selector") or {}))
+    if not selector or str(target).isdigit():
+        return False
+    pods = [p for p in ctx.cluster.list("Pod", ctx.namespace)
+            if match_labels(selector, p["metadata"].get("labels"))]
+    resolved = {resolve_port(p, target) for p in pods} - {None}
+    return bool(resolved) and all(str(r) == str(expected) for r in resolved)
+
+
 def describe_ports(ports: list[dict[str, Any]]) -> str:
     """Like `kubectl get svc`: 80:31234/TCP, plus the targetPort: `80:31234/TCP->80`."""
     out = []
@@ -158,7 +169,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if spec.target_port is not None and checked:
         entry = checked[0]
         target = entry.get("targetPort", entry.get("port"))
-        if str(target) != str(spec.target_port):
+        if str(target) != str(spec.target_port) and not _named_port_resolves(ctx, svc, target,
+                                                                              spec.target_port):
             return failed("service.wrong_target_port", {"target_port": str(spec.target_port)},
                           {"target_port": str(target)}, port=entry.get("port"),
                           expected=spec.target_port, actual=target)

@@ -1,3 +1,3 @@
-from grader.cli import run
+from labcheck.cli import run
 
 run()

@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from grader import __version__
-from grader.cli_options import cluster_options, complete_steps, lab_option, lang_option
-from grader.errors import LabcheckError, SpecError
-from grader.lang import Lang, default_lang
-from grader.results import ExitCode
+from labcheck import __version__
+from labcheck.cli_options import cluster_options, complete_steps, lab_option, lang_option
+from labcheck.core.lang import Lang, default_lang
+from labcheck.core.results import ExitCode
+from labcheck.errors import LabcheckError, SpecError
 
 WATCH_TIMEOUT = 600.0
 GROUP_OPTIONS = ("-h", "--help", "--version")
@@ -80,7 +80,7 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
           json_report: str | None, lang: Lang | None, wait: float | None, timeout: float | None,
           watch: bool, files_dir: str, receipt: str | None, verbose: bool, color: bool | None) -> None:
     """Grade STEPS (e.g. step-04) against the cluster."""
-    from grader.session import CheckRequest, run_check
+    from labcheck.session import CheckRequest, run_check
 
     request = CheckRequest(
         steps=list(steps), all_steps=all_steps, lab=lab, kubeconfig=kubeconfig, context=context,
@@ -100,7 +100,7 @@ def _use_color(flag: bool | None, stream: Any) -> bool:
 
 def _register_commands() -> None:
     # Commands live in small modules by audience; each exposes COMMANDS.
-    from grader import cli_authoring, cli_instructor
+    from labcheck import cli_authoring, cli_instructor
 
     for module in (cli_authoring, cli_instructor):
         for command in module.COMMANDS:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from grader.cli_options import complete_steps, lab_option, lang_option
-from grader.errors import SpecError
-from grader.lang import Lang, default_lang
+from labcheck.cli_options import complete_steps, lab_option, lang_option
+from labcheck.core.lang import Lang, default_lang
+from labcheck.errors import SpecError
 
 
 @click.command("list")
@@ -16,8 +16,8 @@ from grader.lang import Lang, default_lang
 @lang_option
 def list_steps(lab: str, lang: Lang | None) -> None:
     """List the lab's steps and how many points each is worth."""
-    from grader.explain import render_list
-    from grader.loader import load_lab
+    from labcheck.explain import render_list
+    from labcheck.loader import load_lab
 
     click.echo(render_list(load_lab(lab), lang or default_lang()))
 
@@ -28,9 +28,9 @@ def list_steps(lab: str, lang: Lang | None) -> None:
 @lang_option
 def explain(steps: tuple[str, ...], lab: str, lang: Lang | None) -> None:
     """Say what STEPS check, and why, without reading any cluster."""
-    from grader.explain import render_explain
-    from grader.loader import load_lab
-    from grader.session import resolve_steps
+    from labcheck.explain import render_explain
+    from labcheck.loader import load_lab
+    from labcheck.session import resolve_steps
 
     loaded = load_lab(lab)
     click.echo(render_explain(loaded, resolve_steps(loaded, list(steps), False), lang or default_lang()))
@@ -40,8 +40,8 @@ def explain(steps: tuple[str, ...], lab: str, lang: Lang | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate(paths: tuple[str, ...]) -> None:
     """Validate lab folders (no cluster needed); exit 2 on any problem."""
-    from grader.i18n import tr
-    from grader.loader import load_lab
+    from labcheck.core.i18n import tr
+    from labcheck.loader import load_lab
 
     problems: list[str] = []
     for path in paths:
@@ -61,7 +61,7 @@ def validate(paths: tuple[str, ...]) -> None:
               help="Write to this file instead of stdout.")
 def schema(out: str | None) -> None:
     """Print the JSON Schema of lab.yaml and step files (for editor completion)."""
-    from grader.schema import schema_text
+    from labcheck.schema import schema_text
 
     text = schema_text()
     if out:
@@ -76,7 +76,7 @@ def schema(out: str | None) -> None:
               help="Where to create the lab folder.")
 def new_lab(name: str, parent: str) -> None:
     """Create a lab folder NAME with a commented example step."""
-    from grader.scaffold import new_lab as scaffold
+    from labcheck.scaffold import new_lab as scaffold
 
     folder = scaffold(name, Path(parent))
     click.echo(f"{folder}: created lab.yaml, step-01.yaml, labcheck.schema.json\n"
@@ -95,9 +95,9 @@ def new_lab(name: str, parent: str) -> None:
 def rbac(steps: tuple[str, ...], all_steps: bool, lab: str, namespace: str, name: str,
          service_account: str | None, user: str | None) -> None:
     """Print the least-privilege RBAC (kubectl apply -f -) for grading STEPS."""
-    from grader.loader import load_lab
-    from grader.rbac import manifests
-    from grader.session import resolve_steps
+    from labcheck.loader import load_lab
+    from labcheck.rbac import manifests
+    from labcheck.session import resolve_steps
 
     loaded = load_lab(lab)
     step_ids = resolve_steps(loaded, list(steps), all_steps)

@@ -10,13 +10,13 @@ from typing import Any
 
 import click
 
-from grader.cli_options import lab_option, lang_option
-from grader.lang import Lang, default_lang
-from grader.results import ExitCode
+from labcheck.cli_options import lab_option, lang_option
+from labcheck.core.lang import Lang, default_lang
+from labcheck.core.results import ExitCode
 
 
 def tr(key: str, lang: Lang, **params: Any) -> str:
-    from grader.i18n import tr as translate  # pydantic: only when a command runs, not for --help
+    from labcheck.core.i18n import tr as translate  # pydantic: only when a command runs, not for --help
 
     return translate(key, lang, **params)
 
@@ -45,7 +45,7 @@ def gradebook_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _gradebook(kw: dict[str, Any]) -> Any:
-    from grader.batch.gradebook import GradebookOptions
+    from labcheck.batch.gradebook import GradebookOptions
 
     return GradebookOptions(id_column=kw["id_column"], id_field=kw["id_field"], name_column=kw["name_column"],
                             step_column=kw["step_column"], total_column=kw["total_column"],
@@ -53,14 +53,14 @@ def _gradebook(kw: dict[str, Any]) -> Any:
 
 
 def _steps(lab: Any, steps: str) -> list[str]:
-    from grader.session import resolve_steps
+    from labcheck.session import resolve_steps
 
     wanted = [s.strip() for s in steps.split(",") if s.strip()]
     return resolve_steps(lab, [] if "all" in wanted else wanted, "all" in wanted or not wanted)
 
 
 def _shard(shard: str | None, shards: int | None) -> tuple[int, int] | None:
-    from grader.batch.roster import parse_shard
+    from labcheck.batch.roster import parse_shard
 
     index = os.environ.get("JOB_COMPLETION_INDEX")
     if shard is None and index is not None:
@@ -128,11 +128,11 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
           resume: bool, shard: str | None, shards: int | None, kubeconfig: str | None,
           files_dir: str | None, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Grade every student of a roster; write per-student and class outputs to --out."""
-    from grader.batch.outputs import read_records, write_batch_meta, write_class
-    from grader.batch.roster import load_roster
-    from grader.batch.roster import shard as take_shard
-    from grader.batch.run import BatchOptions, default_grade_fn, grade_roster
-    from grader.loader import load_lab
+    from labcheck.batch.outputs import read_records, write_batch_meta, write_class
+    from labcheck.batch.roster import load_roster
+    from labcheck.batch.roster import shard as take_shard
+    from labcheck.batch.run import BatchOptions, default_grade_fn, grade_roster
+    from labcheck.loader import load_lab
 
     lang = lang or default_lang()
     lab_obj = load_lab(lab)
@@ -165,7 +165,7 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
 @lang_option
 def merge(inputs: tuple[str, ...], out: str, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Merge the --out folders of shards (e.g. results-*/) into one class result."""
-    from grader.batch.outputs import merge_results, write_class
+    from labcheck.batch.outputs import merge_results, write_class
 
     lang = lang or default_lang()
     out_dir = Path(out)
@@ -194,12 +194,12 @@ def merge(inputs: tuple[str, ...], out: str, exit_zero: bool, lang: Lang | None,
 def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_start: str | None,
             window_end: str | None, shared_cluster: bool, lang: Lang | None, **kw: Any) -> None:
     """Turn submitted receipts into a gradebook and flag suspicious ones (exit 1 if any)."""
-    from grader.batch.collect import collect as run_collect
-    from grader.batch.collect import flags_csv, parse_time
-    from grader.batch.outputs import write_class
-    from grader.batch.record import write_text
-    from grader.batch.roster import load_roster
-    from grader.loader import load_lab
+    from labcheck.batch.collect import collect as run_collect
+    from labcheck.batch.collect import flags_csv, parse_time
+    from labcheck.batch.outputs import write_class
+    from labcheck.batch.roster import load_roster
+    from labcheck.files import write_text
+    from labcheck.loader import load_lab
 
     lang = lang or default_lang()
     try:

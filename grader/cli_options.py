@@ -8,7 +8,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from grader.lang import LANGS
+from labcheck.core.lang import LANGS
 
 DEFAULT_LAB = "pods"
 
@@ -17,7 +17,7 @@ Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 def complete_steps(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Shell completion of step ids from the lab named by --lab (built-in Pods lab by default)."""
-    from grader.loader import load_lab
+    from labcheck.loader import load_lab
 
     try:
         lab = load_lab(ctx.params.get("lab") or DEFAULT_LAB)

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from grader.i18n import Text
+    from labcheck.core.i18n import Text
 
 
 class LabcheckError(Exception):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.base import CheckSpec
-from grader.i18n import Lang, register_messages, tr
-from grader.spec import Lab
+from labcheck.checks.base import CheckSpec
+from labcheck.core.i18n import Lang, register_messages, tr
+from labcheck.spec import Lab
 
 register_messages({
     "list.header": {"en": "{title} ({lab}): {steps} steps, {points} points, pass at {threshold}%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from grader.spec import StepSpec
+from labcheck.spec import StepSpec
 
 LineOf = Callable[[tuple[Any, ...]], int]
 

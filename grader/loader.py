@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from grader.errors import SpecError
-from grader.graph import check_graph
-from grader.spec import Lab, LabSpec, StepSpec
+from labcheck.errors import SpecError
+from labcheck.graph import check_graph
+from labcheck.spec import Lab, LabSpec, StepSpec
 
-BUILTIN_LABS = Path(__file__).resolve().parent.parent / "scenarios"
+BUILTIN_LABS = Path(str(files("labcheck.scenarios")))
 MAX_YAML_BYTES = 1 << 20
 MAX_NODES = 20_000  # alias bombs expand far beyond this
 

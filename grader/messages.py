@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.i18n import register_messages
+from labcheck.core.i18n import register_messages
 
 register_messages({
     "run.cluster_error": {

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from grader.kinds import kind_info
-from grader.spec import Lab
+from labcheck.core.kinds import kind_info
+from labcheck.spec import Lab
 
 READ = ("get", "list")
 STREAM = ("create", "get")

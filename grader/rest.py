@@ -73,7 +73,7 @@ class RestClient:
             conn.close()
 
     def get(self, path: str, query: list[tuple[str, Any]], timeout: float) -> tuple[int, bytes]:
-        """Status and body; transport failures raise (grader.kube turns them into ClusterErrors)."""
+        """Status and body; transport failures raise (labcheck.kube turns them into ClusterErrors)."""
         url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
         for attempt in (1, 2):
             conn, reused = self._connection(timeout)

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks import EVALUATORS
-from checks.base import CheckSpec, ClusterReader, EvalContext, ExecResult, HttpResult
-from grader import __version__
-from grader.errors import ClusterError
-from grader.graph import topological_order
-from grader.i18n import Text, msg
-from grader.results import CheckResult, Finding, Outcome, RunResult, StepResult
-from grader.spec import Lab
+from labcheck import __version__
+from labcheck.checks import EVALUATORS
+from labcheck.checks.base import CheckSpec, ClusterReader, EvalContext
+from labcheck.core.answers import ExecResult, HttpResult
+from labcheck.core.i18n import Text, msg
+from labcheck.core.results import CheckResult, Finding, Outcome, RunResult, StepResult
+from labcheck.errors import ClusterError
+from labcheck.graph import topological_order
+from labcheck.spec import Lab
 
 
 @dataclass(frozen=True)

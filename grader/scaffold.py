@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from grader.errors import LabcheckError
+from labcheck.errors import LabcheckError
 
 LAB_YAML = """\
 # yaml-language-server: $schema=./labcheck.schema.json
@@ -63,7 +63,7 @@ checks:
 
 def new_lab(name: str, parent: Path) -> Path:
     """Write NAME/lab.yaml, NAME/step-01.yaml and the JSON Schema beside them; never overwrite."""
-    from grader.schema import schema_text
+    from labcheck.schema import schema_text
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise LabcheckError(f"lab name {name!r}: use lowercase letters, digits and '-'")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from grader.spec import LabSpec, StepSpec
+from labcheck.spec import LabSpec, StepSpec
 
 SCHEMA_ID = "https://labcheck.dev/schema/labcheck.schema.json"
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.errors import ClusterError, LabcheckError
-from grader.i18n import Lang, Text, msg, tr
-from grader.results import ExitCode, RunResult
-from grader.spec import Lab
+from labcheck.core.i18n import Lang, Text, msg, tr
+from labcheck.core.results import ExitCode, RunResult
+from labcheck.errors import ClusterError, LabcheckError
+from labcheck.spec import Lab
 
 if TYPE_CHECKING:
-    from checks.base import HttpResult
+    from labcheck.core.answers import HttpResult
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | N
                  default_namespace: str, deadline: float | None = None) -> Connection:
     """Connect and make one cheap request; a cluster that can't be used becomes `problem`.
     With `deadline` (time.monotonic()) no request of this run goes past it."""
-    from grader.kube import connect
+    from labcheck.kube import connect
 
     try:
         cluster, target = connect(kubeconfig, context)
@@ -128,8 +128,8 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     `timeout` bounds the whole run: no request outlives it, and checks still unfinished then
     keep their last look (or end as `error`, ungraded, if they never had one). `opener` stands in
     for open_cluster (batch grading shares connections and lists: grader/batch/shared.py)."""
-    from grader.net import http_get
-    from grader.runner import RunOptions, run_lab
+    from labcheck.net import http_get
+    from labcheck.runner import RunOptions, run_lab
 
     began = time.monotonic()
     deadline = began + timeout if timeout is not None else None
@@ -152,8 +152,8 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
 
 
 def run_check(request: CheckRequest) -> ExitCode:
-    from grader.loader import load_lab
-    from grader.reporters import REPORTERS, ReportOptions
+    from labcheck.loader import load_lab
+    from labcheck.reporters import REPORTERS, ReportOptions
 
     lab = load_lab(request.lab)
     step_ids = resolve_steps(lab, request.steps, request.all_steps)
@@ -170,7 +170,7 @@ def run_check(request: CheckRequest) -> ExitCode:
     if request.json_report:
         Path(request.json_report).write_text(REPORTERS["json"](result, report), encoding="utf-8")
     if request.receipt:
-        from grader.batch.receipts import write_receipt
+        from labcheck.receipts import write_receipt
 
         write_receipt(request.receipt, result, lab, kubeconfig=request.kubeconfig, context=request.context)
     if result.cluster_problem is not None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from checks import AnyCheck
-from checks.base import ID_PATTERN
-from grader.i18n import Text
+from labcheck.checks import AnyCheck
+from labcheck.checks.base import ID_PATTERN
+from labcheck.core.i18n import Text
 
 
 class Defaults(BaseModel):

@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def labcheck(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 120,
              runner: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m grader ARGS` with none of the caller's LABCHECK_*/KUBECONFIG/JOB_* settings, English
+    """`python -m labcheck ARGS` with none of the caller's LABCHECK_*/KUBECONFIG/JOB_* settings, English
     locale, no colour; `timeout` only guards against a hang (the test then fails)."""
     full = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG", "JOB_"))}
-    full.update({"LANG": "en_US.UTF-8", "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})})
-    command = runner or [sys.executable, "-m", "grader"]
+    full.update({"LANG": "en_US.UTF-8", "NO_COLOR": "1", **(env or {})})
+    command = runner or [sys.executable, "-m", "labcheck"]
     return subprocess.run([*command, *args], cwd=cwd, env=full, capture_output=True, text=True,
                           errors="replace", timeout=timeout)

@@ -1,3 +1,3 @@
 """Batch grading for instructors: rosters, concurrent runs, class outputs, receipts, merges."""
 
-from grader.batch import messages as _messages  # noqa: F401  (registers the batch messages)
+from labcheck.batch import messages as _messages  # noqa: F401  (registers the batch messages)

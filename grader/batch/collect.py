@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.batch.receipts import RECEIPT_FORMAT
-from grader.batch.record import StudentRecord
-from grader.batch.roster import Student, describe
-from grader.i18n import Lang, Text, msg
-from grader.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.batch.record import StudentRecord
+from labcheck.batch.roster import Student, describe
+from labcheck.core.i18n import Lang, Text, msg
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.receipts import RECEIPT_FORMAT
 
 if TYPE_CHECKING:
-    from grader.spec import Lab
+    from labcheck.spec import Lab
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def match_receipts(folder: Path, students: list[Student]) -> tuple[dict[str, lis
 def read_receipt(path: Path) -> dict[str, Any]:
     """A receipt (JSON), or a submitted JUnit file read as one."""
     if path.suffix.lower() == ".xml":
-        from grader.batch.junit_in import read_junit
+        from labcheck.batch.junit_in import read_junit
 
         return read_junit(path)
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from grader.batch.record import StudentRecord
-from grader.i18n import Lang, tr
-from grader.results import Outcome, RunResult
+from labcheck.batch.record import StudentRecord
+from labcheck.core.i18n import Lang, tr
+from labcheck.core.results import Outcome, RunResult
 
 ErrorStyle = Literal["ERROR", "empty"]
 ID_FIELDS = ("id", "sis_id", "email")

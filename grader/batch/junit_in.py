@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from grader.batch.receipts import RECEIPT_FORMAT
+from labcheck.receipts import RECEIPT_FORMAT
 
 MAX_JUNIT_BYTES = 4 << 20
 

@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
-from grader.batch.record import StudentRecord, read_record, write_json, write_text
-from grader.i18n import Lang
-from grader.reporters.safe import clean_xml
-from grader.results import Outcome
+from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
+from labcheck.batch.record import StudentRecord, read_record
+from labcheck.core.i18n import Lang
+from labcheck.core.results import Outcome
+from labcheck.files import write_json, write_text
+from labcheck.reporters.safe import clean_xml
 
 BATCH_FORMAT = "labcheck-batch/1"
 
@@ -35,7 +36,7 @@ def write_student(out: Path, record: StudentRecord, lang: Lang) -> None:
     folder = student_dir(out, record.id)
     write_json(folder / "record.json", record.to_dict())
     write_json(folder / "gradescope" / "results.json", gradescope_results(record.run, lang))
-    from grader.reporters import REPORTERS, ReportOptions
+    from labcheck.reporters import REPORTERS, ReportOptions
 
     options = ReportOptions(lang=lang, color=False)
     for name, filename in (("junit", "junit.xml"), ("json", "report.json")):
@@ -68,7 +69,7 @@ def read_batch_meta(out: Path) -> dict[str, Any] | None:
 
 def write_class(out: Path, records: Sequence[StudentRecord], gradebook: GradebookOptions, lang: Lang,
                 missing: Sequence[dict[str, Any]] = ()) -> None:
-    from grader.batch.summary_html import summary_html
+    from labcheck.batch.summary_html import summary_html
 
     write_text(out / "gradebook.csv", gradebook_csv(records, gradebook, missing))
     write_text(out / "junit.xml", class_junit(records, lang))
@@ -123,7 +124,7 @@ def class_junit(records: Sequence[StudentRecord], lang: Lang) -> str:
 
 def merge_results(inputs: Sequence[Path], out: Path) -> tuple[list[StudentRecord], list[str]]:
     """Copy every shard's students into `out`; return the records and roster ids nobody graded."""
-    from grader.errors import LabcheckError
+    from labcheck.errors import LabcheckError
 
     first: dict[str, Any] | None = None
     owner: dict[str, Path] = {}

@@ -6,16 +6,15 @@ Class outputs are rebuilt from these records, so `merge` and `--resume` need no 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.batch.roster import Student, describe
-from grader.i18n import Text, msg
-from grader.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.batch.roster import Student, describe
+from labcheck.core.i18n import Text, msg
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 
 if TYPE_CHECKING:
-    from grader.spec import Lab
+    from labcheck.spec import Lab
 
 RECORD_FORMAT = "labcheck-record/1"
 
@@ -71,7 +70,7 @@ def run_from_dict(data: dict[str, Any]) -> RunResult:
 def ungraded_run(lab: Lab, step_ids: list[str], student: Student, problem: Text,
                  started_at: str = "", duration_s: float = 0.0) -> RunResult:
     """Every check `error` and ungraded: what a hung or crashed target is recorded as."""
-    from grader import __version__
+    from labcheck import __version__
 
     steps = tuple(StepResult(step_id, lab.step(step_id).title, tuple(
         CheckResult(step_id=step_id, check_id=c.id, kind=c.kind, title=c.title, hint=c.hint,
@@ -112,21 +111,6 @@ class StudentRecord:
     @classmethod
     def of(cls, student: Student, run: RunResult) -> StudentRecord:
         return cls(describe(student), run)
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write then rename, so an interrupted run never leaves half a file for --resume to trust."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def read_record(path: Path) -> StudentRecord | None:

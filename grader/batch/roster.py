@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from grader.errors import SpecError
+from labcheck.errors import SpecError
 
 FIELDS = ("id", "name", "email", "sis_id", "kubeconfig", "context", "namespace")
 TARGET_FIELDS = ("kubeconfig", "context", "namespace")

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from grader.batch.outputs import student_dir, write_student
-from grader.batch.record import StudentRecord, read_record, timeout_problem, ungraded_run
-from grader.batch.roster import Student
-from grader.i18n import Lang, msg, tr
-from grader.results import RunResult
+from labcheck.batch.outputs import student_dir, write_student
+from labcheck.batch.record import StudentRecord, read_record, timeout_problem, ungraded_run
+from labcheck.batch.roster import Student
+from labcheck.core.i18n import Lang, msg, tr
+from labcheck.core.results import RunResult
 
 if TYPE_CHECKING:
-    from grader.spec import Lab
+    from labcheck.spec import Lab
 
 GradeFn = Callable[[Student], RunResult]
 ONE_LOOK_AGE = 10.0
@@ -42,8 +42,8 @@ class BatchOptions:
 def default_grade_fn(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, wait: float | None,
                      files_dir: Path | None, students: list[Student] | None = None) -> GradeFn:
     """Grades one student; with the roster (`students`), those on one cluster share its lists."""
-    from grader.batch.shared import SharedClusters
-    from grader.session import grade
+    from labcheck.batch.shared import SharedClusters
+    from labcheck.session import grade
 
     targets: dict[tuple[str | None, str | None], list[str | None]] = {}
     for s in students or []:

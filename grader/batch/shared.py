@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checks.base import ExecResult, HttpResult
-from grader.errors import ClusterError
-from grader.i18n import msg
-from grader.kinds import kind_info
-from grader.session import Connection
+from labcheck.core.answers import ExecResult, HttpResult
+from labcheck.core.i18n import msg
+from labcheck.core.kinds import kind_info
+from labcheck.errors import ClusterError
+from labcheck.session import Connection
 
 if TYPE_CHECKING:
-    from grader.kube import KubeCluster, Target
+    from labcheck.kube import KubeCluster, Target
 
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 MIN_STUDENTS = 2  # fewer students on a cluster: per-namespace lists cost less
@@ -135,7 +135,7 @@ class SharedClusters:
 
     def _open(self, kubeconfig: str | None, context: str | None,
               default_namespace: str) -> SharedCluster | Connection:
-        from grader.kube import connect
+        from labcheck.kube import connect
 
         key = (kubeconfig, context)
         with self._lock:
@@ -161,8 +161,8 @@ class SharedClusters:
 
     def __call__(self, kubeconfig: str | None, context: str | None, namespace: str | None,
                  default_namespace: str, deadline: float | None = None) -> Connection:
-        from grader.kube import KubeCluster
-        from grader.session import checked_connection, open_cluster
+        from labcheck.kube import KubeCluster
+        from labcheck.session import checked_connection, open_cluster
 
         if len(self.targets.get((kubeconfig, context), [])) < MIN_STUDENTS:
             return open_cluster(kubeconfig, context, namespace, default_namespace, deadline)

@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
-from grader import __version__
-from grader.batch.gradebook import number, step_ids
-from grader.batch.record import StudentRecord
-from grader.i18n import Lang, tr
-from grader.results import Outcome
+from labcheck import __version__
+from labcheck.batch.gradebook import number, step_ids
+from labcheck.batch.record import StudentRecord
+from labcheck.core.i18n import Lang, tr
+from labcheck.core.results import Outcome
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;margin:1.5em;color:#111}

@@ -9,8 +9,8 @@ ClusterError with a one-line reason that never carries credentials.
 - streams.py: exec and port-forward over the API server's WebSockets
 """
 
-from grader.kube.client import PAGE_SIZE, USER_AGENT, KubeCluster
-from grader.kube.config import Target, connect
-from grader.kube.streams import exec_status
+from labcheck.kube.client import PAGE_SIZE, USER_AGENT, KubeCluster
+from labcheck.kube.config import Target, connect
+from labcheck.kube.streams import exec_status
 
 __all__ = ["PAGE_SIZE", "USER_AGENT", "KubeCluster", "Target", "connect", "exec_status"]

@@ -10,19 +10,27 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from checks.base import ExecResult, HttpResult
-from grader import __version__
-from grader.errors import ClusterError, status_error, transport_error
-from grader.kinds import kind_info
+from labcheck import __version__
+from labcheck.core.answers import ExecResult, HttpResult
+from labcheck.core.kinds import kind_info
+from labcheck.errors import ClusterError, status_error, transport_error
 
 if TYPE_CHECKING:
-    from grader.rest import RestClient
+    from labcheck.rest import RestClient
 
 
 PAGE_SIZE = 500
 USER_AGENT = f"labcheck/{__version__}"
 
 
+
+
+def _api_server_status(body: bytes) -> bool:
+    try:
+        data = json.loads(body[:65536])
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("kind") == "Status" and data.get("apiVersion") == "v1"
 
 
 class KubeCluster:
@@ -125,9 +133,12 @@ class KubeCluster:
 
     def proxy_get(self, namespace: str, service: str, port: int, path: str, timeout: float) -> HttpResult:
         url = f"/api/v1/namespaces/{quote(namespace)}/services/{quote(service)}:{port}/proxy{path}"
-        status, body = self._get_raw(url, None, f"proxy to service {service}:{port}", timeout)
-        if status in (401, 403):
-            raise status_error(status, body, f"proxy to service {service}:{port}")
+        what = f"proxy to service {service}:{port}"
+        status, body = self._get_raw(url, None, what, timeout)
+        if status in (401, 403) or (status >= 500 and _api_server_status(body)):
+            # the API server's own Status ("error trying to reach service: ...", "no endpoints
+            # available"): the cluster did not get an answer; the app's own 503 is an HTML page
+            raise status_error(status, body, what)
         return HttpResult(url=f"{self.server}{url}", status=status,
                           body=body[:65536].decode("utf-8", errors="replace"))
 
@@ -136,7 +147,7 @@ class KubeCluster:
         timeout = self.budget(f"exec in pod {pod}", timeout)
         self.requests += 1
         try:
-            from grader.kube.streams import run_exec
+            from labcheck.kube.streams import run_exec
 
             return run_exec(self.api, namespace, pod, container, command, timeout)
         except ClusterError:
@@ -149,7 +160,7 @@ class KubeCluster:
         timeout = self.budget(f"port-forward to pod {pod}:{port}", timeout)
         self.requests += 1
         try:
-            from grader.kube.streams import run_port_forward_get
+            from labcheck.kube.streams import run_port_forward_get
 
             return run_port_forward_get(self.api, namespace, pod, port, path, timeout)
         except ClusterError:

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from grader.errors import ClusterError, scrub
-from grader.kube.client import USER_AGENT, KubeCluster
+from labcheck.errors import ClusterError, scrub
+from labcheck.kube.client import USER_AGENT, KubeCluster
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def connect(kubeconfig: str | None = None, context: str | None = None,
 
     Common kubeconfigs get plain GETs (grader/rest.py) and the kubernetes client, slow to import,
     only if the run needs exec or port-forward; any other kubeconfig gets the client at once."""
-    from grader.rest import load
+    from labcheck.rest import load
 
     try:
         plain = load(kubeconfig, context, USER_AGENT)
@@ -118,7 +118,7 @@ def _kubernetes_client(kubeconfig: str | None, context: str | None) -> tuple[Any
     # No second try inside a request: on a slow API server it would double the wait past the
     # run's time limit. A failed look is retryable; the runner looks again on its next round.
     cfg.retries = Retry(total=0, redirect=False)
-    from grader.kube.streams import patch_websocket
+    from labcheck.kube.streams import patch_websocket
 
     patch_websocket()
     api = ApiClient(cfg)

@@ -9,13 +9,13 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from checks.base import ExecResult, HttpResult
-from grader.errors import ClusterError
+from labcheck.core.answers import ExecResult, HttpResult
+from labcheck.errors import ClusterError
 
 if TYPE_CHECKING:
     pass
 
-from grader.kube.client import USER_AGENT
+from labcheck.kube.client import USER_AGENT
 
 MAX_OUTPUT = 1 << 20
 _websocket = threading.local()  # the timeout of the WebSocket this thread is about to open

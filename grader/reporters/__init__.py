@@ -2,7 +2,7 @@
 
 Every reporter is a plain function `(RunResult, ReportOptions) -> str`, looked up by name in
 `REPORTERS` (the names `-o` accepts). Reporters never talk to the cluster and never raise on odd
-content: anything that came from the cluster goes through `grader.reporters.safe` first.
+content: anything that came from the cluster goes through `labcheck.reporters.safe` first.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from grader.i18n import Lang
-from grader.results import RunResult
+from labcheck.core.i18n import Lang
+from labcheck.core.results import RunResult
 
 
 @dataclass(frozen=True)
@@ -25,25 +25,25 @@ Reporter = Callable[[RunResult, ReportOptions], str]
 
 
 def _text(result: RunResult, options: ReportOptions) -> str:
-    from grader.reporters.text import render
+    from labcheck.reporters.text import render
 
     return render(result, options)
 
 
 def _json(result: RunResult, options: ReportOptions) -> str:
-    from grader.reporters.json_report import render
+    from labcheck.reporters.json_report import render
 
     return render(result, options)
 
 
 def _junit(result: RunResult, options: ReportOptions) -> str:
-    from grader.reporters.junit import render
+    from labcheck.reporters.junit import render
 
     return render(result, options)
 
 
 def _markdown(result: RunResult, options: ReportOptions) -> str:
-    from grader.reporters.markdown import render
+    from labcheck.reporters.markdown import render
 
     return render(result, options)
 

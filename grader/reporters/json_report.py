@@ -2,7 +2,7 @@
 
 Keys never change meaning within a schema version; new keys may be added. Titles, messages and
 hints are in `options.lang` (`lang` says which). Everything that came from the cluster is cleaned
-and bounded (see `grader.reporters.safe`), so the output is valid UTF-8 of bounded size whatever a
+and bounded (see `labcheck.reporters.safe`), so the output is valid UTF-8 of bounded size whatever a
 container logged.
 """
 
@@ -12,10 +12,10 @@ import json
 import math
 from typing import Any
 
-from grader.i18n import Lang, Text
-from grader.reporters import ReportOptions
-from grader.reporters.safe import clean, clean_map
-from grader.results import CheckResult, RunResult, StepResult
+from labcheck.core.i18n import Lang, Text
+from labcheck.core.results import CheckResult, RunResult, StepResult
+from labcheck.reporters import ReportOptions
+from labcheck.reporters.safe import clean, clean_map
 
 SCHEMA_VERSION = 1
 ID_LIMIT = 200

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
-from grader.i18n import Lang
-from grader.reporters import ReportOptions
-from grader.reporters.labels import kv, label, num, outcome_word
-from grader.reporters.safe import clean_map, clean_xml
-from grader.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.i18n import Lang
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.reporters import ReportOptions
+from labcheck.reporters.labels import kv, label, num, outcome_word
+from labcheck.reporters.safe import clean_map, clean_xml
 
 ID_LIMIT = 200
 TITLE_LIMIT = 300
@@ -34,7 +34,7 @@ MAX_ITEMS = 30
 
 def schema_path() -> Path:
     """The bundled JUnit XSD this reporter's output validates against."""
-    return Path(str(files("grader") / "data" / "junit.xsd"))
+    return Path(str(files("labcheck") / "data" / "junit.xsd"))
 
 
 def _seconds(value: float) -> float:

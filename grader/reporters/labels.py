@@ -6,8 +6,8 @@ here. Symbols (✓ ✗ … ! ↷) are the same in both languages and live in `SY
 
 from __future__ import annotations
 
-from grader.i18n import Lang, register_messages, tr
-from grader.results import Outcome
+from labcheck.core.i18n import Lang, register_messages, tr
+from labcheck.core.results import Outcome
 
 SYMBOLS: dict[Outcome, str] = {
     Outcome.PASSED: "✓",

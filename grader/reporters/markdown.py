@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from grader.i18n import Lang
-from grader.reporters import ReportOptions
-from grader.reporters.labels import SYMBOLS, kv, label, num, outcome_word, percent
-from grader.reporters.safe import clean
-from grader.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.i18n import Lang
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.reporters import ReportOptions
+from labcheck.reporters.labels import SYMBOLS, kv, label, num, outcome_word, percent
+from labcheck.reporters.safe import clean
 
 CELL_LIMIT = 500
 VALUE_LIMIT = 200

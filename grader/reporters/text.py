@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from grader.i18n import Lang
-from grader.reporters import ReportOptions
-from grader.reporters.labels import SYMBOLS, kv, label, num, percent
-from grader.reporters.safe import clean
-from grader.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.i18n import Lang
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.reporters import ReportOptions
+from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent
+from labcheck.reporters.safe import clean
 
 WIDTH = 72  # where scores line up
 VALUE_LIMIT = 300  # per expected/actual value

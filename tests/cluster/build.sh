@@ -15,7 +15,7 @@ key="${KUBERNETES_VERSION}-etcd${ETCD_VERSION}-kwok${KWOK_VERSION}"
 dir="$cache_root/$key"
 bin="$dir/bin"
 stamp="$dir/.complete"
-binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kwokctl)
+binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok kwokctl)
 
 if [[ -f "$stamp" ]] && for b in "${binaries[@]}"; do [[ -x "$bin/$b" ]] || exit 1; done; then
   echo "labcheck-testenv: reusing $bin" >&2
@@ -58,7 +58,8 @@ m="$(new_module kubernetes)"
   for s in $staging; do go mod edit -replace="$s=$s@$staging_version"; done
   log "$(echo "$staging" | wc -w) staging modules replaced"
   pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
-        k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+        k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+        k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy)
   go get "${pkgs[@]/%/@$KUBERNETES_VERSION}" >&2
   go list -m k8s.io/kubernetes | grep -q " $KUBERNETES_VERSION$" || { log "k8s.io/kubernetes is not $KUBERNETES_VERSION"; exit 1; }
   go build -trimpath -tags "$tags" -ldflags "$k8s_ldflags" -o "$bin/" "${pkgs[@]}"

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -22,6 +22,9 @@ from tests.cluster import kwok_config
 from tests.cluster.http_server import LocalHttpServer
 from tests.cluster.procs import run_kubectl
 from tests.cluster.testenv import KwokCluster
+
+if TYPE_CHECKING:
+    from tests.node.cluster import RealCluster
 
 API = kwok_config.API
 
@@ -36,10 +39,15 @@ class KubeCluster:
     context: str
     kubectl_path: str
     kwok: KwokCluster | None = None  # None: a real cluster (kind, or any kubeconfig)
+    node: RealCluster | None = None  # the suite's real node (tests/node)
 
     @classmethod
     def from_kwok(cls, kwok: KwokCluster) -> KubeCluster:
         return cls(kwok.kubeconfig, kwok.context, str(kwok.bins["kubectl"]), kwok)
+
+    @classmethod
+    def from_real(cls, node: RealCluster) -> KubeCluster:
+        return cls(node.kubeconfig, node.context, str(node.bins["kubectl"]), node=node)
 
     @classmethod
     def from_kubeconfig(cls, kubeconfig: Path, context: str | None = None,
@@ -79,7 +87,7 @@ class KubeCluster:
 
     @property
     def audit_log(self) -> Path:
-        return self._kwok().audit_log
+        return self.node.audit_log if self.node else self._kwok().audit_log
 
     def wait_for(self, what: str, ok: Any, timeout: float = 30, interval: float = 0.2) -> None:
         deadline = time.monotonic() + timeout

@@ -1,9 +1,10 @@
-"""A learner working through the Pods lab on the real local control plane, and labcheck grading it.
+"""A learner working through the Pods lab, and labcheck grading it.
 
 The learner types the reference solutions (scenarios/pods/solutions/step-NN.sh) with the real
-kubectl. kwok runs no containers, so what the container itself would do is played by the test
-cluster's helpers: nginx's access log, the files `kubectl exec` sees, and the app answering on the
-NodePort (kube-proxy + nginx). Grading is never mocked: labcheck reads the API server.
+kubectl. On the real node (the `learner` fixture) everything is real: the container serves the page,
+its access log comes from the browser's request through kube-proxy, exec runs in the container. On
+the kwok cluster (kept for scale and for states on demand) the container's part is played by the
+cluster's helpers. Grading is never mocked: labcheck reads the API server.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.i18n import Lang
-from grader.loader import load_lab
-from grader.reporters import REPORTERS, ReportOptions
-from grader.results import CheckResult, RunResult
-from grader.session import grade
+from labcheck.core.i18n import Lang
+from labcheck.core.results import CheckResult, RunResult
+from labcheck.loader import load_lab
+from labcheck.reporters import REPORTERS, ReportOptions
+from labcheck.session import grade
 from tests.cli_run import ROOT, labcheck
 from tests.cluster.handle import KubeCluster
 from tests.cluster.http_server import LocalHttpServer
@@ -60,22 +63,49 @@ class Learner:
     def kubectl(self, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return self.cluster.kubectl(*args, namespace=self.namespace, check=check, input=stdin)
 
-    def run_pod(self, image: str = "stacksimplify/kubenginx:1.0.0", name: str = POD, wait: bool = True) -> None:
-        self.kubectl("run", name, "--image", image)
+    def run_pod(self, image: str = "stacksimplify/kubenginx:1.0.0", name: str = POD, wait: bool = True,
+                args: tuple[str, ...] = ()) -> None:
+        """`kubectl run`; `args` go to the app (the real node's kubenginx: --exit N, --status N, --port P)."""
+        self.kubectl("run", name, "--image", image, *(["--", *args] if args else []))
         if wait:
             self.kubectl("wait", "--for=condition=Ready", f"pod/{name}", "--timeout=60s")
 
     # -- what the container (and kube-proxy) would do on a real node --------------------------
     def container_serves(self, pod: str = POD) -> None:
-        """nginx in the Pod: its index.html for `kubectl exec`, and its access log."""
+        """nginx in the Pod: its index.html for `kubectl exec`, and its access log (kwok only: on
+        the real node the container does it)."""
+        if not self.cluster.simulated:
+            return
         self.cluster.prepare_exec_dir(self.namespace, pod, {"usr/share/nginx/html/index.html": INDEX_HTML})
         self.cluster.write_pod_logs(self.namespace, pod, [ACCESS_LINE])
 
-    def browser_opens(self, service: str, status: int = 200) -> LocalHttpServer:
-        """The NodePort answers on the node (127.0.0.1) as kube-proxy + nginx would."""
+    def browser_opens(self, service: str, status: int = 200) -> LocalHttpServer | None:
+        """The learner opens http://<node-ip>:<nodePort>/. On the real node a real GET (kube-proxy and
+        the container answer, the container logs it); on kwok the test serves the NodePort itself."""
+        if not self.cluster.simulated:
+            assert status == 200, "on the real node the app decides the status (run_pod(args=('--status', ...)))"
+            self.open_node_port(service)
+            return None
         server = self.cluster.serve_node_port(self.namespace, service, body=INDEX_HTML, status=status)
         self.servers.append(server)
         return server
+
+    def node_url(self, service: str) -> str:
+        node = self.cluster.get_json("nodes")["items"][0]
+        ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+        return f"http://{ip}:{self.cluster.node_port(self.namespace, service)}/"
+
+    def open_node_port(self, service: str, timeout: float = 20) -> str:
+        """A browser's GET on the node port (kube-proxy may take a moment to program a new Service)."""
+        url, deadline, last = self.node_url(service), time.monotonic() + timeout, ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as answer:  # the node's address: in the suite's netns
+                    return str(answer.read().decode())
+            except OSError as e:
+                last = str(e)
+                time.sleep(0.3)
+        raise AssertionError(f"{url} never answered: {last}")
 
     def close(self) -> None:
         for server in self.servers:

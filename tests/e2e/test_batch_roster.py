@@ -19,8 +19,8 @@ import pytest
 import xmlschema
 import yaml
 
-from grader.batch.receipts import write_receipt
-from grader.loader import load_lab
+from labcheck.loader import load_lab
+from labcheck.receipts import write_receipt
 from tests.cli_run import ROOT
 from tests.cli_run import labcheck as run_labcheck
 from tests.cluster.handle import KubeCluster
@@ -177,7 +177,7 @@ def test_resume_and_shards_merged_equal_one_run(klass: Class) -> None:
 
 
 def test_collect_flags_a_copied_receipt_and_a_tampered_digest(klass: Class) -> None:
-    from grader.session import grade as grade_one
+    from labcheck.session import grade as grade_one
 
     receipts = klass.root / "receipts"
     for sid in ("s00", "s01", "s10"):

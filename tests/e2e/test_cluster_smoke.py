@@ -196,7 +196,7 @@ def test_labcheck_grades_step_02_solution_full_marks(kube_cluster: KubeCluster, 
     subprocess.run(["bash", str(solution)], env=env, check=True, capture_output=True, text=True, timeout=180)
     before = len(kube_cluster.audit_events(namespace=namespace))
     proc = subprocess.run(
-        [sys.executable, "-m", "grader", "step-02", "--kubeconfig", str(kube_cluster.kubeconfig),
+        [sys.executable, "-m", "labcheck", "step-02", "--kubeconfig", str(kube_cluster.kubeconfig),
          "--context", kube_cluster.context, "-n", namespace, "-o", "json", "--lang", "en"],
         env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from grader.kube import USER_AGENT
+from labcheck.kube import USER_AGENT
 from tests.cluster.handle import KubeCluster
 from tests.e2e.fault_lab import POD, XSD, labcheck, prepare, write_lab
 
@@ -86,7 +86,7 @@ def run(h: Hostile, *args: str) -> tuple[str, str, int]:
     probe = ("import atexit, resource, runpy, sys; "
              "atexit.register(lambda: sys.stderr.write("
              "'MAXRSS=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)); "
-             "sys.argv = ['labcheck'] + sys.argv[1:]; runpy.run_module('grader', run_name='__main__')")
+             "sys.argv = ['labcheck'] + sys.argv[1:]; runpy.run_module('labcheck', run_name='__main__')")
     proc = labcheck("step-01", "--lab", str(h.lab), "--kubeconfig", str(h.cluster.kubeconfig), "-n",
                     h.namespace, "--wait", "0", "-v", *args, cwd=h.tmp, runner=[sys.executable, "-c", probe])
     assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]  # failed/pending, graded

@@ -39,7 +39,7 @@ def test_kind_step_02_solution_full_marks(kind_kube: KubeCluster, kind_namespace
     done = subprocess.run(["bash", str(solution)], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     proc = subprocess.run(
-        [sys.executable, "-m", "grader", "step-02", "--kubeconfig", str(kind_kube.kubeconfig),
+        [sys.executable, "-m", "labcheck", "step-02", "--kubeconfig", str(kind_kube.kubeconfig),
          "--context", kind_kube.context, "-n", kind_namespace, "-o", "json", "--lang", "en"],
         env=env, capture_output=True, text=True, timeout=300, cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from grader.kube import USER_AGENT
-from grader.loader import load_lab
-from grader.results import Outcome, RunResult
-from grader.session import grade
+from labcheck.core.results import Outcome, RunResult
+from labcheck.kube import USER_AGENT
+from labcheck.loader import load_lab
+from labcheck.session import grade
 from tests.cluster.handle import KubeCluster
 from tests.e2e.grader_account import GraderAccount, grader_account
 from tests.e2e.learner import Learner, check, outcomes

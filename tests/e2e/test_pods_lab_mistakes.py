@@ -1,5 +1,5 @@
-"""Common learner mistakes in the Pods lab, each on the real local control plane: the exact outcome,
-the message id, and the hint the learner sees in both languages."""
+"""Common learner mistakes in the Pods lab, each on the real node (real kubelet, containerd, runc):
+the exact outcome, the message id, and the hint the learner sees in both languages."""
 
 from __future__ import annotations
 
@@ -9,25 +9,30 @@ from dataclasses import dataclass
 
 import pytest
 
-from grader.results import Outcome
+from labcheck.core.results import Outcome
 from tests.e2e.learner import POD, Learner, check, outcomes, report
 
 pytestmark = pytest.mark.cluster
 IMAGE = "stacksimplify/kubenginx:1.0.0"
 
 
-def crash_loop(learner: Learner, waiting: bool) -> None:
-    """What the kubelet reports for a container that keeps exiting (kwok plays the kubelet)."""
-    learner.run_pod()
-    state = ({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container"}}
-             if waiting else {"running": {"startedAt": "2026-11-25T10:00:00Z"}})
-    status = {"conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"},
-                             {"type": "ContainersReady", "status": "False"}],
-              "containerStatuses": [{"name": POD, "image": IMAGE, "imageID": "", "ready": False,
-                                     "restartCount": 4, "state": state,
-                                     "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}
-    learner.kubectl("patch", "pod", POD, "--subresource=status", "--type=strategic",
-                    "-p", json.dumps({"status": status}))
+def crash_loop(learner: Learner) -> None:
+    """The app exits 1 at once: the real kubelet restarts it (terminated Error, then CrashLoopBackOff)."""
+    learner.run_pod(args=("--exit", "1"), wait=False)
+    learner.cluster.wait_for("a restart", lambda: learner.kubectl(
+        "get", "pod", POD, "-o", "jsonpath={.status.containerStatuses[0].restartCount}").stdout not in ("", "0"),
+        timeout=60)
+
+
+def not_ready_and_restarted(learner: Learner) -> None:
+    """Readiness and liveness probes on a page that does not exist: never Ready, restarted by the kubelet."""
+    probe = {"httpGet": {"path": "/healthz", "port": 80}, "periodSeconds": 1, "failureThreshold": 1}
+    container = {"name": POD, "image": IMAGE, "readinessProbe": probe, "livenessProbe": probe}
+    learner.kubectl("run", POD, "--image", IMAGE, "--overrides",
+                    json.dumps({"spec": {"containers": [container]}}))
+    learner.cluster.wait_for("a restart", lambda: learner.kubectl(
+        "get", "pod", POD, "-o", "jsonpath={.status.containerStatuses[0].restartCount}").stdout not in ("", "0"),
+        timeout=60)
 
 
 def unschedulable(learner: Learner) -> None:
@@ -38,11 +43,13 @@ def unschedulable(learner: Learner) -> None:
 
 
 def image_pull_fails(image: str) -> Callable[[Learner], None]:
-    """The registry refuses the pull (rate limit, no such tag, no network)."""
+    """The pull fails (no registry is reachable from the suite's namespace): ErrImagePull, then
+    ImagePullBackOff, as containerd words them. The lab's own image is pulled again with Always."""
     def setup(learner: Learner) -> None:
-        learner.kubectl("run", POD, "--image", image, "--annotations", "labcheck.test/image-pull=fail")
-        learner.cluster.wait_for("ImagePullBackOff", lambda: "BackOff" in learner.kubectl(
-            "get", "pod", POD, "-o", "jsonpath={.status.containerStatuses[*].state.waiting.reason}").stdout)
+        learner.kubectl("run", POD, "--image", image, "--image-pull-policy=Always")
+        learner.cluster.wait_for("ErrImagePull", lambda: "Image" in learner.kubectl(
+            "get", "pod", POD, "-o", "jsonpath={.status.containerStatuses[*].state.waiting.reason}").stdout,
+            timeout=60)
     return setup
 
 
@@ -78,10 +85,11 @@ class Case:
     check: str
     outcome: Outcome
     message_id: str
+    wait: float = 0  # 0: one look; a crash loop is graded as a learner would, polling
 
 
 CASES = [
-    Case("image nginx", lambda lr: lr.run_pod("nginx"), "step-02", "pod-running", Outcome.FAILED, "pod.wrong_image"),
+    Case("image nginx", image_pull_fails("nginx"), "step-02", "pod-running", Outcome.FAILED, "pod.wrong_image"),
     Case("image kubenginx:2.0.0", lambda lr: lr.run_pod("stacksimplify/kubenginx:2.0.0"), "step-02",
          "pod-running", Outcome.FAILED, "pod.wrong_image"),
     Case("image from ghcr", lambda lr: lr.run_pod("ghcr.io/stacksimplify/kubenginx:1.0.0"), "step-04",
@@ -96,9 +104,8 @@ CASES = [
     Case("ImagePullBackOff", image_pull_fails(IMAGE), "step-04", "pod-running", Outcome.FAILED, "pod.waiting"),
     Case("ImagePullBackOff of a tag that does not exist", image_pull_fails("stacksimplify/kubenginx:9.9.9"),
          "step-04", "pod-running", Outcome.FAILED, "pod.wrong_image"),
-    Case("CrashLoopBackOff", lambda lr: crash_loop(lr, waiting=True), "step-04", "pod-running",
-         Outcome.FAILED, "pod.waiting"),
-    Case("Running but not Ready, restarted", lambda lr: crash_loop(lr, waiting=False), "step-04",
+    Case("crash loop (exit 1)", crash_loop, "step-04", "pod-running", Outcome.FAILED, "pod.crashing", wait=20),
+    Case("Running but not Ready, restarted", not_ready_and_restarted, "step-04",
          "pod-running", Outcome.FAILED, "pod.not_ready_restarts"),
     Case("Service of type ClusterIP", expose("--port=80"), "step-04", "service", Outcome.FAILED,
          "service.wrong_type"),
@@ -118,7 +125,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_mistake(learner: Learner, case: Case) -> None:
     case.setup(learner)
-    result = learner.grade(case.step, wait=0)
+    result = learner.grade(case.step, wait=case.wait)
     found = check(result, case.check)
     assert (found.outcome, found.message_id) == (case.outcome, case.message_id), (
         f"{found.message.en} | {outcomes(result)}")

@@ -12,7 +12,7 @@ import pytest
 import xmlschema
 import yaml
 
-from grader.results import Outcome
+from labcheck.core.results import Outcome
 from tests.e2e.learner import ROOT, Learner, check, json_report, outcomes, report
 
 pytestmark = pytest.mark.cluster
@@ -100,9 +100,9 @@ def test_other_namespace_and_other_context(learner: Learner, tmp_path: Path) -> 
 
 
 def test_watch_rechecks_until_the_learner_is_done(learner: Learner) -> None:
-    env = {**learner.env(), "PYTHONPATH": str(ROOT), "LANG": "en_US.UTF-8"}
+    env = {**learner.env(), "LANG": "en_US.UTF-8"}
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "grader", "--watch", "step-02", "-n", learner.namespace, "--wait", "120"],
+        [sys.executable, "-m", "labcheck", "--watch", "step-02", "-n", learner.namespace, "--wait", "120"],
         env=env, cwd=learner.files, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(3)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.loader import load_lab
-from grader.results import Outcome
-from grader.session import grade
+from labcheck.core.results import Outcome
+from labcheck.loader import load_lab
+from labcheck.session import grade
 from tests.cluster.handle import KubeCluster
 from tests.e2e.learner import ROOT, Learner, check, outcomes
 

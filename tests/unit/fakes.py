@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from checks.base import EvalContext, ExecResult, HttpResult
+from labcheck.checks.base import EvalContext
+from labcheck.core.answers import ExecResult, HttpResult
 
 
 class FakeCluster:

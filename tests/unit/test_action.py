@@ -44,7 +44,7 @@ def test_action_grading_script_writes_summary_junit_and_exit_code(tmp_path: Path
     (tmp_path / "labcheck-answers.yaml").write_text("pod-smallest-unit: b\npod-shared-network: a\n"
                                                     "sidecar-pattern: a\n", encoding="utf-8")
     summary, output = tmp_path / "summary.md", tmp_path / "output"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STEPS": "step-01", "LABCHECK_LAB": "pods",
+    env = {**os.environ, "STEPS": "step-01", "LABCHECK_LAB": "pods",
            "LABCHECK_NAMESPACE": "", "LABCHECK_KUBECONFIG": "", "LABCHECK_FILES": str(tmp_path),
            "LABCHECK_LANG": "zh", "LABCHECK_WAIT": "0", "LABCHECK_JUNIT_XML": str(tmp_path / "j.xml"),
            "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}

@@ -7,11 +7,11 @@ import io
 import json
 from pathlib import Path
 
-from grader.batch.collect import collect, flags_csv, parse_time
-from grader.batch.gradebook import GradebookOptions, gradebook_csv
-from grader.batch.receipts import build_receipt
-from grader.results import Outcome
-from grader.spec import lab_digest as scenario_digest
+from labcheck.batch.collect import collect, flags_csv, parse_time
+from labcheck.batch.gradebook import GradebookOptions, gradebook_csv
+from labcheck.core.results import Outcome
+from labcheck.receipts import build_receipt
+from labcheck.spec import lab_digest as scenario_digest
 from tests.unit.test_batch_helpers import LAB, STEPS, make_run, roster
 
 DIGEST = scenario_digest(LAB.root)
@@ -93,7 +93,7 @@ def test_collect_reads_submitted_junit_files(tmp_path: Path) -> None:
     """JUnit from `labcheck STEP --junit-xml`: outcomes, digest and time, scored with the instructor's lab."""
     import dataclasses
 
-    from grader.reporters import REPORTERS, ReportOptions
+    from labcheck.reporters import REPORTERS, ReportOptions
 
     students = roster(tmp_path, 3)
     folder = tmp_path / "junit"

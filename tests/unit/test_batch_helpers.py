@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.batch.roster import Student, load_roster
-from grader.i18n import Text
-from grader.loader import load_lab
-from grader.results import CheckResult, Outcome, RunResult, StepResult
-from grader.spec import Lab
+from labcheck.batch.roster import Student, load_roster
+from labcheck.core.i18n import Text
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.loader import load_lab
+from labcheck.spec import Lab
 
 LAB = load_lab("pods")
 STEPS = ["step-02", "step-04"]

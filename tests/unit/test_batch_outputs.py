@@ -10,12 +10,12 @@ from pathlib import Path
 
 import xmlschema
 
-from grader.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
-from grader.batch.outputs import class_junit
-from grader.batch.record import StudentRecord, run_from_dict, run_to_dict
-from grader.batch.summary_html import summary_html
-from grader.i18n import Text
-from grader.results import Outcome
+from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
+from labcheck.batch.outputs import class_junit
+from labcheck.batch.record import StudentRecord, run_from_dict, run_to_dict
+from labcheck.batch.summary_html import summary_html
+from labcheck.core.i18n import Text
+from labcheck.core.results import Outcome
 from tests.unit.test_batch_helpers import make_run
 
 XSD = Path(__file__).resolve().parents[2] / "grader" / "data" / "junit.xsd"

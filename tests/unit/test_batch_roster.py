@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch.roster import load_roster, parse_shard, shard
-from grader.errors import SpecError
+from labcheck.batch.roster import load_roster, parse_shard, shard
+from labcheck.errors import SpecError
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

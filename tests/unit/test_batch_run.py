@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch.gradebook import GradebookOptions
-from grader.batch.outputs import merge_results, read_records, write_batch_meta, write_class
-from grader.batch.roster import Student, shard
-from grader.batch.run import BatchOptions, grade_roster
-from grader.errors import LabcheckError
-from grader.results import Outcome, RunResult
+from labcheck.batch.gradebook import GradebookOptions
+from labcheck.batch.outputs import merge_results, read_records, write_batch_meta, write_class
+from labcheck.batch.roster import Student, shard
+from labcheck.batch.run import BatchOptions, grade_roster
+from labcheck.core.results import Outcome, RunResult
+from labcheck.errors import LabcheckError
 from tests.unit.test_batch_helpers import LAB, STEPS, make_run, roster
 
 RELEASE = threading.Event()

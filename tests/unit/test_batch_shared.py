@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from grader.batch.shared import SharedCluster
-from grader.errors import ClusterError
-from grader.kube import Target
+from labcheck.batch.shared import SharedCluster
+from labcheck.errors import ClusterError
+from labcheck.kube import Target
 
 
 class FakeKube:

@@ -21,8 +21,35 @@ def test_only_grader_kube_imports_kubernetes() -> None:
 
 
 def test_help_and_list_do_not_import_the_kubernetes_client() -> None:
-    code = ("import sys; from grader.cli import main\n"
+    code = ("import sys; from labcheck.cli import main\n"
             "try:\n    main(['list'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
             "print('kubernetes' in sys.modules, 'pydantic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().endswith("False True"), out.stdout + out.stderr
+
+
+def _labcheck_imports(path: Path) -> set[str]:
+    return set(re.findall(r"^\s*(?:from|import)\s+(labcheck(?:\.\w+)*)", path.read_text(encoding="utf-8"), re.M))
+
+
+def test_checks_and_core_sit_below_the_engine() -> None:
+    """labcheck.core imports only itself; check kinds import only core and each other; so no circle
+    runs between the kinds and the engine that runs them."""
+    bad = []
+    for path in ROOT.glob("grader/core/*.py"):
+        bad += [f"{path.name}: {m}" for m in _labcheck_imports(path) if not m.startswith("labcheck.core")]
+    for path in ROOT.glob("checks/*.py"):
+        bad += [f"checks/{path.name}: {m}" for m in _labcheck_imports(path)
+                if not m.startswith(("labcheck.core", "labcheck.checks"))]
+    assert bad == []
+
+
+def test_one_students_run_does_not_reach_into_batch() -> None:
+    for name in ("session.py", "runner.py", "receipts.py", "cli.py"):
+        assert not [m for m in _labcheck_imports(ROOT / "grader" / name) if m.startswith("labcheck.batch")], name
+
+
+def test_python_dash_m_labcheck_runs() -> None:
+    out = subprocess.run([sys.executable, "-m", "labcheck", "--version"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "0.1.0" in out.stdout, out.stdout + out.stderr

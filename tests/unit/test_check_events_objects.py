@@ -1,5 +1,5 @@
-from checks import events_evidence, nodes_ready, object_absent, object_exists
-from grader.results import Outcome
+from labcheck.checks import events_evidence, nodes_ready, object_absent, object_exists
+from labcheck.core.results import Outcome
 from tests.unit.fakes import FakeCluster, context, event, node, pod
 
 

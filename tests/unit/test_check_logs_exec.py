@@ -1,10 +1,10 @@
 import pytest
 from pydantic import ValidationError
 
-from checks import exec_output, logs_contain
-from checks.base import ExecResult
-from grader.errors import ClusterError
-from grader.results import Finding, Outcome
+from labcheck.checks import exec_output, logs_contain
+from labcheck.core.answers import ExecResult
+from labcheck.core.results import Finding, Outcome
+from labcheck.errors import ClusterError
 from tests.unit.fakes import FakeCluster, context, pod
 
 ACCESS = '10.244.0.1 - - [25/Nov/2026:00:00:10 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8.5.0" "-"'
@@ -24,16 +24,16 @@ def logs(cluster: FakeCluster, **kw: object) -> Finding:
 
 def test_logs_match_passes_with_first_line() -> None:
     cluster = FakeCluster({"Pod": [pod()]})
-    cluster.logs[("my-first-pod", None)] = f"{STARTUP}\n{ACCESS}\n{ACCESS}\n"
+    cluster.logs[("my-first-pod", "my-first-pod")] = f"{STARTUP}\n{ACCESS}\n{ACCESS}\n"
     f = logs(cluster)
     assert f.outcome is Outcome.PASSED and f.actual == {"matches": "2"}
     assert f.evidence["first_match"] == ACCESS and f.evidence["uid"] == "uid-pod-1"
-    assert ("logs", "default", "my-first-pod", None, 1000, 1 << 20) in cluster.calls
+    assert ("logs", "default", "my-first-pod", "my-first-pod", 1000, 1 << 20) in cluster.calls
 
 
 def test_logs_no_match_is_pending_with_last_line() -> None:
     cluster = FakeCluster({"Pod": [pod()]})
-    cluster.logs[("my-first-pod", None)] = f"starting\n{STARTUP} " + "y" * 300
+    cluster.logs[("my-first-pod", "my-first-pod")] = f"starting\n{STARTUP} " + "y" * 300
     f = logs(cluster)
     assert f.outcome is Outcome.PENDING
     assert f.actual["matches"] == "0" and f.actual["last_line"].startswith("/docker-entrypoint.sh")
@@ -42,9 +42,9 @@ def test_logs_no_match_is_pending_with_last_line() -> None:
 
 def test_logs_too_few_matches_and_empty_are_pending() -> None:
     cluster = FakeCluster({"Pod": [pod()]})
-    cluster.logs[("my-first-pod", None)] = ACCESS
+    cluster.logs[("my-first-pod", "my-first-pod")] = ACCESS
     assert logs(cluster, min_matches=2).outcome is Outcome.PENDING
-    cluster.logs[("my-first-pod", None)] = ""
+    cluster.logs[("my-first-pod", "my-first-pod")] = ""
     f = logs(cluster)
     assert f.outcome is Outcome.PENDING and "empty" in f.message.en
 
@@ -67,7 +67,7 @@ def test_logs_container_selection() -> None:
 
 def test_logs_cluster_error_propagates() -> None:
     cluster = FakeCluster({"Pod": [pod()]})
-    cluster.logs[("my-first-pod", None)] = ClusterError("forbidden", "logs of pod my-first-pod: forbidden")  # type: ignore[assignment]
+    cluster.logs[("my-first-pod", "my-first-pod")] = ClusterError("forbidden", "logs of pod my-first-pod: forbidden")  # type: ignore[assignment]
     with pytest.raises(ClusterError):
         logs(cluster)
 
@@ -172,7 +172,7 @@ def test_exec_spec_rejects_bad_fields(bad: dict[str, object]) -> None:
 
 
 def test_exec_status_channel_variants() -> None:
-    from grader.kube import exec_status
+    from labcheck.kube import exec_status
 
     assert exec_status('{"metadata":{},"status":"Success"}') == (0, "")
     kubelet = ('{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":'

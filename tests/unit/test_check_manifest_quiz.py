@@ -5,9 +5,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from checks import manifest_file, quiz
-from checks.manifest_file import MAX_FILE_BYTES
-from grader.results import Finding, Outcome
+from labcheck.checks import manifest_file, quiz
+from labcheck.checks.manifest_file import MAX_FILE_BYTES
+from labcheck.core.results import Finding, Outcome
 from tests.unit.fakes import FakeCluster, context, pod, service
 
 

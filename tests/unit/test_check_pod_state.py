@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from checks import pod_state
-from grader.results import Outcome
+from labcheck.checks import pod_state
+from labcheck.core.results import Outcome
 from tests.unit.fakes import FakeCluster, context, event, pod
 
 IMAGES = ["stacksimplify/kubenginx:1.0.0", "ghcr.io/stacksimplify/kubenginx:1.0.0"]

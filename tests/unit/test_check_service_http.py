@@ -3,11 +3,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from checks import http_reachable, service_shape
-from checks.base import HttpResult
-from grader.errors import ClusterError
-from grader.net import Unreachable
-from grader.results import Finding, Outcome
+from labcheck.checks import http_reachable, service_shape
+from labcheck.core.answers import HttpResult, Unreachable
+from labcheck.core.results import Finding, Outcome
+from labcheck.errors import ClusterError
 from tests.unit.fakes import FakeCluster, context, endpoint_slice, node, pod, service
 
 

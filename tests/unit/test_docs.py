@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from checks import SPECS
-from grader.spec import StepSpec
+from labcheck.checks import SPECS
+from labcheck.spec import StepSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from checks.fieldpath import FieldMatch, values_at
+from labcheck.checks.fieldpath import FieldMatch, values_at
 
 POD = {"spec": {"volumes": [{"name": "shared", "emptyDir": {}}],
                 "containers": [{"name": "web", "image": "nginx:1.27",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.i18n import Text, catalog, default_lang, msg, register_messages
+from labcheck.core.i18n import Text, catalog, default_lang, msg, register_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +65,7 @@ def test_text_parameters_are_localized() -> None:
 
 
 def test_every_check_kind_is_described_in_both_languages() -> None:
-    import grader.explain  # noqa: F401  (registers kind.*)
-    from checks import SPECS
+    import labcheck.explain  # noqa: F401  (registers kind.*)
+    from labcheck.checks import SPECS
 
     assert {f"kind.{k}" for k in SPECS} <= set(catalog())

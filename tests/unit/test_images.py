@@ -1,6 +1,6 @@
 import pytest
 
-from checks.images import image_matches, parse_image
+from labcheck.checks.images import image_matches, parse_image
 
 KUBENGINX = "stacksimplify/kubenginx:1.0.0"
 

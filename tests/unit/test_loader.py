@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import SpecError
-from grader.loader import load_lab
+from labcheck.errors import SpecError
+from labcheck.loader import load_lab
 
 LAB = """\
 id: demo

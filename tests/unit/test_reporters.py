@@ -13,12 +13,12 @@ from xml.sax.saxutils import escape
 import pytest
 import xmlschema
 
-from grader.i18n import Lang, Text
-from grader.reporters import REPORTERS, ReportOptions
-from grader.reporters.labels import MESSAGES, SYMBOLS
-from grader.reporters.safe import clean, clean_map, clean_xml
-from grader.reporters.text import WIDTH, width
-from grader.results import CheckResult, ExitCode, Outcome, RunResult, StepResult
+from labcheck.core.i18n import Lang, Text
+from labcheck.core.results import CheckResult, ExitCode, Outcome, RunResult, StepResult
+from labcheck.reporters import REPORTERS, ReportOptions
+from labcheck.reporters.labels import MESSAGES, SYMBOLS
+from labcheck.reporters.safe import clean, clean_map, clean_xml
+from labcheck.reporters.text import WIDTH, width
 
 ROOT = Path(__file__).resolve().parents[2]
 XSD = ROOT / "grader" / "data" / "junit.xsd"

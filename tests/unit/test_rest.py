@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.rest import load
+from labcheck.rest import load
 
 
 def kubeconfig(tmp_path: Path, user: dict[str, object], cluster: dict[str, object] | None = None) -> str:

@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from grader.errors import ClusterError
-from grader.i18n import Text
-from grader.loader import load_lab
-from grader.results import ExitCode, Outcome
-from grader.runner import RunOptions, run_lab
+from labcheck.core.i18n import Text
+from labcheck.core.results import ExitCode, Outcome
+from labcheck.errors import ClusterError
+from labcheck.loader import load_lab
+from labcheck.runner import RunOptions, run_lab
 from tests.unit.fakes import FakeCluster, node, pod
 from tests.unit.test_loader import make_lab
 

@@ -18,8 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.errors import SpecError
-from grader.loader import BUILTIN_LABS, load_lab
+from labcheck.errors import SpecError
+from labcheck.loader import BUILTIN_LABS, load_lab
 
 PODS = BUILTIN_LABS / "pods"
 STEP_IDS = ["step-02", "step-04", "step-05", "step-06", "step-07"]

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -26,13 +27,38 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_and_sdist_carry_the_labs(dist: Path) -> None:
     wheel = next(dist.glob("labcheck-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("scenarios/pods/lab.yaml", "scenarios/pods/step-04.yaml", "scenarios/sidecar/lab.yaml",
-                   "scenarios/labcheck.schema.json", "grader/data/junit.xsd",
-                   "scenarios/pods/solutions/step-04.sh", "checks/pod_state.py", "grader/batch/__init__.py", "grader/kube/streams.py"):
+    for needed in ("labcheck/scenarios/pods/lab.yaml", "labcheck/scenarios/pods/step-04.yaml",
+                   "labcheck/scenarios/sidecar/lab.yaml", "labcheck/scenarios/labcheck.schema.json",
+                   "labcheck/data/junit.xsd", "labcheck/scenarios/pods/solutions/step-04.sh",
+                   "labcheck/checks/pod_state.py", "labcheck/batch/__init__.py", "labcheck/kube/streams.py",
+                   "labcheck/core/results.py", "labcheck/__main__.py", "labcheck/py.typed"):
         assert needed in names, needed
     sdist = next(dist.glob("labcheck-*.tar.gz"))
     with tarfile.open(sdist) as tar:
         assert any(n.endswith("scenarios/pods/step-02.yaml") for n in tar.getnames())
+
+
+def test_the_wheel_installs_one_import_name(dist: Path) -> None:
+    wheel = zipfile.ZipFile(next(dist.glob("labcheck-*.whl")))
+    tops = {n.split("/", 1)[0] for n in wheel.namelist() if not n.split("/", 1)[0].endswith(".dist-info")}
+    assert tops == {"labcheck"}
+    top_level = next(n for n in wheel.namelist() if n.endswith(".dist-info/top_level.txt"))
+    assert wheel.read(top_level).decode().split() == ["labcheck"]
+
+
+def test_every_folder_of_the_package_is_listed_in_pyproject() -> None:
+    """pyproject.toml lists the packages (the folders map to labcheck.*): none may be forgotten."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    roots = {"labcheck": ROOT / "grader", "labcheck.checks": ROOT / "checks",
+             "labcheck.scenarios": ROOT / "scenarios"}
+    on_disk = set()
+    for name, root in roots.items():
+        for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+            if folder.name == "__pycache__" or any(f.is_dir() and f != folder for f in roots.values()
+                                                   if folder.is_relative_to(f) and f != root):
+                continue
+            on_disk.add(".".join([name, *folder.relative_to(root).parts]))
+    assert listed == on_disk
 
 
 def test_pipx_installs_the_wheel(dist: Path, tmp_path: Path) -> None:

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.batch.record import write_json
-from grader.results import RunResult
+from labcheck.core.results import RunResult
+from labcheck.files import write_json
 
 if TYPE_CHECKING:
-    from grader.spec import Lab
+    from labcheck.spec import Lab
 
 RECEIPT_FORMAT = "labcheck-receipt/1"
 OBJECT_KINDS = {"pod_state": "Pod", "exec_output": "Pod", "logs_contain": "Pod", "service_shape": "Service",
@@ -66,8 +66,8 @@ def build_receipt(run: RunResult, digest: str, identity: Mapping[str, str],
 
 def cluster_identity(kubeconfig: str | None, context: str | None) -> dict[str, str]:
     """The cluster's identity, or {} when it cannot be read (the receipt then says so by omission)."""
-    from grader.errors import ClusterError
-    from grader.kube import connect
+    from labcheck.errors import ClusterError
+    from labcheck.kube import connect
 
     try:
         cluster, _target = connect(kubeconfig, context)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from grader.lang import LANGS, Lang, default_lang
+from labcheck.core.lang import LANGS, Lang, default_lang
 
 __all__ = ["LANGS", "Lang", "Text", "default_lang", "msg", "register_messages", "tr"]
 
@@ -57,10 +58,14 @@ def register_messages(messages: dict[str, dict[Lang, str]]) -> None:
         _CATALOG[key] = entry
 
 
-def catalog() -> dict[str, dict[Lang, str]]:
-    import checks  # noqa: F401  (registers the check kinds' messages)
-    import grader.messages  # noqa: F401
+# Modules whose import registers messages, loaded by name on the first unknown id: core never
+# imports the layers above it, but a lookup may come before they were imported.
+MESSAGE_MODULES = ("labcheck.checks", "labcheck.messages")
 
+
+def catalog() -> dict[str, dict[Lang, str]]:
+    for name in MESSAGE_MODULES:
+        importlib.import_module(name)
     return dict(_CATALOG)
 
 

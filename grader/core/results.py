@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from grader.i18n import Text
+    from labcheck.core.i18n import Text
 
 
 class Outcome(enum.StrEnum):

@@ -1,0 +1,259 @@
+"""A disposable cluster with a real node: etcd, kube-apiserver, controller-manager and scheduler
+(the same binaries as the kwok cluster), containerd + runc, kubelet and kube-proxy, all inside a
+network namespace with no route off the machine (tests.node.netns).
+
+    cluster = RealCluster(root).start()   # ~10 s warm; RealClusterStartError with each log's tail
+    cluster.kubectl("get", "pods", "-A")
+    cluster.stop()                        # nothing left: processes, containers, mounts, cgroups,
+                                          # devices, and the sysctls kubelet changes restored
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.cluster.binaries import Binaries
+from tests.cluster.kwok_config import AUDIT_POLICY
+from tests.cluster.procs import alive, run_kubectl, terminate
+from tests.node import config, netns, teardown
+from tests.node.images import build_images
+from tests.node.pki import make_pki
+
+CNI_BIN = "/usr/lib/cni"
+STATE_FILE = "realnode.json"
+KUBELET_SYSCTLS = ("vm.overcommit_memory", "kernel.panic", "kernel.panic_on_oops")
+ORDER = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "containerd", "kubelet",
+         "kube-proxy")
+
+
+class RealClusterStartError(RuntimeError):
+    """The cluster did not come up; the message carries the last log lines of every component."""
+
+
+def containerd_bin() -> Path:
+    from tests.cluster.binaries import versions
+    root = Path(os.environ.get("LABCHECK_TESTENV_CACHE") or Path.home() / ".cache" / "labcheck-testenv")
+    return root / f"containerd-{versions()['CONTAINERD_VERSION']}" / "bin"
+
+
+def read_sysctls() -> dict[str, str]:
+    return {k: Path("/proc/sys", *k.split(".")).read_text().strip() for k in KUBELET_SYSCTLS}
+
+
+class RealCluster:
+    def __init__(self, root: Path | None = None, prefix: tuple[str, ...] = (),
+                 layout: config.Layout | None = None, bins: Binaries | None = None) -> None:
+        self.bins = bins or Binaries.from_versions()
+        self.root = root or Path(tempfile.mkdtemp(prefix="labcheck-real-"))
+        self.prefix = prefix  # how to enter the network namespace ((): already inside it)
+        self.layout = layout or config.Layout()
+        self.kubeconfig = self.root / "kubeconfig"
+        self.context = "labcheck-admin"
+        self.audit_log = self.root / "logs" / "audit.log"
+        self.containerd = containerd_bin()
+        self.pids: dict[str, int] = {}
+        self.sysctls: dict[str, str] = {}
+        self.startup_seconds = 0.0
+
+    # -- commands ---------------------------------------------------------------------------
+    def kubectl(self, *args: str, namespace: str | None = None, input: str | None = None,
+                check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return run_kubectl(str(self.bins["kubectl"]), self.kubeconfig, self.context, args, namespace=namespace,
+                           input=input, check=check, timeout=timeout)
+
+    def ctr(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.prefix, str(self.containerd / "ctr"), "--address", str(self.socket),
+                               "-n", "k8s.io", *args], capture_output=True, text=True, timeout=timeout, check=True)
+
+    @property
+    def socket(self) -> Path:
+        return self.root / "containerd" / "containerd.sock"
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self, timeout: float = 180) -> RealCluster:
+        began = time.monotonic()
+        deadline = began + timeout
+        self.bins.require()
+        netns.require_isolated(self.prefix)
+        try:
+            self._start(deadline)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, TimeoutError, OSError) as e:
+            report = self.diagnostics(e)
+            self.stop(remove=False)
+            raise RealClusterStartError(report) from None
+        self.startup_seconds = time.monotonic() - began
+        self.save_state()
+        return self
+
+    def _start(self, deadline: float) -> None:
+        lay, root = self.layout, self.root
+        for d in ("logs", "etcd", "kubelet", "pod-logs", "cni", "containerd"):
+            (root / d).mkdir(parents=True, exist_ok=True)
+        cache = self.bins.dir.parent / "realnode"
+        pki = make_pki(cache, lay.node, lay.node_ip, lay.service_ip)
+        images = build_images(cache)
+        netns.setup_node_network(lay.node_ip, int(lay.node_cidr.split("/")[1]), self.prefix)
+        self.sysctls = read_sysctls()
+        self.save_state()
+        kc = {}
+        for user, stem in (("labcheck-admin", "admin"), ("controller-manager", "controller-manager"),
+                           ("scheduler", "scheduler"), ("kubelet", "kubelet"), ("kube-proxy", "kube-proxy")):
+            kc[user] = root / f"{stem}.kubeconfig"
+            kc[user].write_text(config.kubeconfig(lay.apiserver_url, pki.ca, pki.crt(stem), pki.key(stem), user))
+        shutil.copy(kc["labcheck-admin"], self.kubeconfig)
+        (root / "resolv.conf").write_text("nameserver 127.0.0.1\n")
+        (root / "cni" / "10-labcheck.conflist").write_text(config.cni_conflist(lay, root))
+        (root / "containerd.toml").write_text(config.containerd_toml(root, root / "cni", CNI_BIN))
+        (root / "kubelet.yaml").write_text(config.kubelet_config(lay, root, pki, self.socket))
+        (root / "kube-proxy.yaml").write_text(config.kube_proxy_config(lay, kc["kube-proxy"]))
+        b = self.bins
+        etcd_url = f"http://127.0.0.1:{lay.etcd_port}"
+        self._spawn("etcd", [str(b["etcd"]), "--name", "labcheck", "--data-dir", str(root / "etcd"),
+                             "--listen-client-urls", etcd_url, "--advertise-client-urls", etcd_url,
+                             "--listen-peer-urls", f"http://127.0.0.1:{lay.etcd_peer_port}",
+                             "--initial-advertise-peer-urls", f"http://127.0.0.1:{lay.etcd_peer_port}",
+                             "--initial-cluster", f"labcheck=http://127.0.0.1:{lay.etcd_peer_port}",
+                             "--unsafe-no-fsync", "--log-level", "warn"])
+        self._spawn("kube-apiserver", [
+            str(b["kube-apiserver"]), "--etcd-servers", etcd_url, "--bind-address", "0.0.0.0",
+            "--advertise-address", lay.node_ip, "--secure-port", str(lay.apiserver_port),
+            "--service-cluster-ip-range", lay.service_cidr, "--allow-privileged=true",
+            "--tls-cert-file", str(pki.crt("apiserver")), "--tls-private-key-file", str(pki.key("apiserver")),
+            "--client-ca-file", str(pki.ca), "--authorization-mode", "Node,RBAC",
+            "--enable-admission-plugins", "NodeRestriction",
+            "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
+            "--service-account-key-file", str(pki.dir / "sa.pub"),
+            "--service-account-signing-key-file", str(pki.key("sa")),
+            "--kubelet-client-certificate", str(pki.crt("apiserver-kubelet-client")),
+            "--kubelet-client-key", str(pki.key("apiserver-kubelet-client")),
+            "--kubelet-certificate-authority", str(pki.ca),
+            "--kubelet-preferred-address-types", "InternalIP,Hostname",
+            "--audit-policy-file", str(AUDIT_POLICY), "--audit-log-path", str(self.audit_log),
+            "--audit-log-maxsize", "200", "--profiling=false"])
+        self._wait(deadline, "the API server", lambda: self._ok("get", "--raw", "/readyz"))
+        self._spawn("kube-controller-manager", [
+            str(b["kube-controller-manager"]), "--kubeconfig", str(kc["controller-manager"]),
+            "--service-account-private-key-file", str(pki.key("sa")), "--root-ca-file", str(pki.ca),
+            "--cluster-signing-cert-file", str(pki.ca), "--cluster-signing-key-file", str(pki.key("ca")),
+            "--use-service-account-credentials", "--leader-elect=false", "--bind-address", "127.0.0.1",
+            "--controllers", "*,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller"])
+        self._spawn("kube-scheduler", [str(b["kube-scheduler"]), "--kubeconfig", str(kc["scheduler"]),
+                                       "--leader-elect=false", "--bind-address", "127.0.0.1"])
+        self._spawn("containerd", [str(self.containerd / "containerd"), "--config", str(root / "containerd.toml")],
+                    path_first=self.containerd)
+        self._wait(deadline, "containerd", self.socket.exists)
+        self.ctr("images", "import", "--platform", "linux/amd64", str(images))
+        teardown.make_cgroups(lay.node)
+        self._spawn("kubelet", [str(b["kubelet"]), "--config", str(root / "kubelet.yaml"),
+                                "--kubeconfig", str(kc["kubelet"]), "--root-dir", str(root / "kubelet"),
+                                "--hostname-override", lay.node, "--node-ip", lay.node_ip, "--v", "1"])
+        self._spawn("kube-proxy", [str(b["kube-proxy"]), "--config", str(root / "kube-proxy.yaml")])
+        ready = 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
+        self._wait(deadline, "the node Ready", lambda: self._out("get", "node", lay.node, "-o", ready) == "True")
+        self._wait(deadline, "serviceaccount default/default",
+                   lambda: self._ok("get", "serviceaccount", "default", "-n", "default"))
+
+    def _spawn(self, name: str, argv: list[str], path_first: Path | None = None) -> None:
+        env = dict(os.environ)
+        if path_first:
+            env["PATH"] = f"{path_first}{os.pathsep}{env.get('PATH', '')}"
+        log = (self.root / "logs" / f"{name}.log").open("ab")
+        proc = subprocess.Popen([*self.prefix, *argv], stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True, cwd=self.root)
+        self.pids[name] = proc.pid
+        self.save_state()
+
+    def _ok(self, *args: str) -> bool:
+        return self.kubectl(*args, check=False, timeout=10).returncode == 0
+
+    def _out(self, *args: str) -> str:
+        proc = self.kubectl(*args, check=False, timeout=10)
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    def _wait(self, deadline: float, what: str, ok: object) -> None:
+        assert callable(ok)
+        while time.monotonic() < deadline:
+            dead = [n for n, p in self.pids.items() if not alive(p) or _zombie(p)]
+            if dead:
+                raise TimeoutError(f"{', '.join(dead)} exited while waiting for {what}")
+            if ok():
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"timed out waiting for {what}")
+
+    def stop(self, remove: bool = True) -> None:
+        """Everything down; each phase's time goes to logs/teardown.log."""
+        log = _PhaseLog(self.root / "logs" / "teardown.log")
+        with log("kubelet, kube-proxy"):
+            terminate([self.pids[n] for n in ("kube-proxy", "kubelet") if n in self.pids], grace=1)
+        with log("containers"):
+            teardown.remove_containers(self.root / "runc", self.prefix)
+        with log("shims"):
+            terminate(teardown.shims_of(self.socket), grace=1)
+        with log("containerd, control plane"):  # disposable data: no graceful shutdown needed
+            terminate([self.pids[n] for n in ORDER[:5] if n in self.pids], grace=1)
+        with log("mounts"):
+            teardown.unmount_under(self.root)
+        with log("cgroups"):
+            teardown.remove_cgroups(self.layout.node)
+        with log("network, sysctls"):
+            netns.teardown_node_network(self.layout.cni_bridge, self.prefix)
+            teardown.restore_sysctls(self.sysctls)
+        if remove:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def diagnostics(self, error: BaseException) -> str:
+        out = [f"the real-node test cluster in {self.root} did not come up: {error}"]
+        if isinstance(error, subprocess.CalledProcessError):
+            out.append(f"--- {' '.join(map(str, error.cmd))}\n{error.stdout}\n{error.stderr}")
+        for name in ORDER:
+            log = self.root / "logs" / f"{name}.log"
+            if log.exists():
+                tail = log.read_text(errors="replace").splitlines()[-30:]
+                out.append(f"--- {name} (last 30 lines of {log})\n" + "\n".join(tail))
+        return "\n".join(out)
+
+    # -- state (for `down` and orphan clean-up) -----------------------------------------------
+    def save_state(self) -> None:
+        state = {"root": str(self.root), "prefix": list(self.prefix), "pids": self.pids,
+                 "sysctls": self.sysctls, "owner_pid": os.getpid()}
+        (self.root / STATE_FILE).write_text(json.dumps(state))
+
+    @classmethod
+    def attach(cls, root: Path) -> RealCluster | None:
+        state_file = root / STATE_FILE
+        if not state_file.exists():
+            return None
+        state = json.loads(state_file.read_text())
+        cluster = cls(root=Path(state["root"]), prefix=tuple(state["prefix"]))
+        cluster.pids = {k: int(v) for k, v in state["pids"].items()}
+        cluster.sysctls = dict(state["sysctls"])
+        return cluster
+
+
+class _PhaseLog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextlib.contextmanager
+    def __call__(self, what: str) -> Iterator[None]:
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError), self.path.open("a") as f:
+                f.write(f"{what}: {time.monotonic() - began:.2f}s\n")
+
+
+def _zombie(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    return False

@@ -1,0 +1,58 @@
+"""pytest plugin: the real node (`real_cluster`, `real_namespace`).
+
+One real-node cluster per session, started on first use inside the suite's network namespace
+(scripts/hermetic). If it cannot start (not root, not isolated, parts not built), the tests that
+use it FAIL with the reason, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.cluster.binaries import MissingBinaries
+from tests.cluster.handle import KubeCluster
+from tests.cluster.plugin import _namespace_name
+from tests.node.cluster import RealCluster, RealClusterStartError, containerd_bin
+from tests.node.netns import NotIsolated
+
+_started: dict[str, float] = {}
+
+
+@pytest.fixture(scope="session")
+def real_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
+    """Control plane + one real node (kubelet, containerd, runc, kube-proxy), real containers."""
+    if os.geteuid() != 0:
+        pytest.fail("the real node needs root (kubelet, containerd and runc); CI runs as root", pytrace=False)
+    if not (containerd_bin() / "containerd").exists():
+        pytest.fail(f"containerd is not built in {containerd_bin()}: run `bash tests/node/build.sh` "
+                    "or ./scripts/test", pytrace=False)
+    cluster = RealCluster()
+    try:
+        cluster.start(timeout=request.config.getoption("--cluster-timeout"))
+    except (MissingBinaries, NotIsolated, RealClusterStartError) as e:
+        pytest.fail(str(e), pytrace=False)
+    _started["seconds"] = cluster.startup_seconds
+    try:
+        yield KubeCluster.from_real(cluster)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def real_namespace(real_cluster: KubeCluster, request: pytest.FixtureRequest) -> Iterator[str]:
+    name = _namespace_name(request.node.name)
+    real_cluster.create_namespace(name)
+    try:
+        yield name
+    finally:
+        real_cluster.kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if "seconds" in _started:
+        terminalreporter.write_line(
+            f"real node (kubelet, containerd, runc, kube-proxy) test cluster: started in {_started['seconds']:.1f}s; "
+            "the Pods lab suite ran on it with real containers")
