@@ -101,7 +101,13 @@ def exec_status(raw: str) -> tuple[int | None, str]:
             return int(cause["message"]), ""
     message = str(status.get("message", "")).strip()
     found = re.search(r"exit (?:status|code) (\d+)", message)
-    return (int(found.group(1)) if found else 126), message
+    if found:
+        return int(found.group(1)), message
+    # containerd/runc: "Internal error occurred: error executing command in container: failed to exec
+    # in container: failed to start exec "<id>": OCI runtime exec failed: exec failed: unable to start
+    # container process: exec: "/x": stat /x: no such file or directory": keep what the learner needs
+    _, marker, why = message.rpartition("unable to start container process: ")
+    return 126, (why.strip() if marker else message)
 
 
 def run_port_forward_get(api_client: Any, namespace: str, pod: str, port: int, path: str,

@@ -101,7 +101,9 @@ def kwokctl_configuration(bins: Binaries, root: Path, shim_dir: Path,
             },
             {
                 "name": "kube-apiserver",
-                "extraArgs": [{"key": "kubelet-preferred-address-types", "value": "InternalIP,Hostname"}],
+                "extraArgs": [{"key": "kubelet-preferred-address-types", "value": "InternalIP,Hostname"},
+                              # the suite's network namespace has no default route to take one from
+                              {"key": "advertise-address", "value": "127.0.0.1"}],
             },
         ],
     }

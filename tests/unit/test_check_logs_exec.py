@@ -183,4 +183,11 @@ def test_exec_status_channel_variants() -> None:
     assert exec_status(kwok)[0] == 1
     missing = '{"status":"Failure","reason":"InternalError","message":"exec: \\"cat\\": executable file not found"}'
     assert exec_status(missing) == (126, 'exec: "cat": executable file not found')
+    # containerd 2.2 + runc 1.1 on the real node (tests/e2e/test_real_node_behaviour.py)
+    oci = ('{"status":"Failure","reason":"InternalError","message":"Internal error occurred: error executing '
+           'command in container: failed to exec in container: failed to start exec \\"3f2a\\": OCI runtime exec '
+           'failed: exec failed: unable to start container process: exec: \\"/nonexistent-binary\\": stat '
+           '/nonexistent-binary: no such file or directory: unknown"}')
+    assert exec_status(oci) == (126, 'exec: "/nonexistent-binary": stat /nonexistent-binary: '
+                                     'no such file or directory: unknown')
     assert exec_status("") == (None, "")

@@ -89,3 +89,26 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(dist: Path, tmp_path: Path) -
         valid = subprocess.run([str(labcheck), "validate", lab], capture_output=True, text=True,
                                cwd=tmp_path, timeout=60)
         assert valid.returncode == 0, valid.stderr
+
+
+def test_the_wheel_lives_beside_pypi_packages_named_like_its_folders(dist: Path, tmp_path: Path) -> None:
+    """PyPI has unrelated packages named like the repository's folders; installed together, both work."""
+    wheelhouse = os.environ.get("LABCHECK_WHEELHOUSE")
+    assert wheelhouse and Path(wheelhouse).is_dir(), "run with ./scripts/test (it makes the wheelhouse)"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = str(venv / "bin" / "python")
+    wheel = next(dist.glob("labcheck-*.whl"))
+    pip = subprocess.run([python, "-m", "pip", "install", "-q", "--no-index", "--find-links", wheelhouse,
+                          str(wheel), "checks==0.2", "grader==1.2", "scenarios==0.0.2"],
+                         capture_output=True, text=True, timeout=600)
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    theirs = subprocess.run([python, "-c", "import grader, scenarios, Checks; "
+                             "print(grader.__file__, scenarios.__file__, Checks.__file__)"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert theirs.returncode == 0, theirs.stderr
+    site = str(venv / "lib")
+    assert all(p.startswith(site) and "labcheck" not in p for p in theirs.stdout.split()), theirs.stdout
+    for command in ([str(venv / "bin" / "labcheck"), "list"], [python, "-m", "labcheck", "validate", "pods"]):
+        ours = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+        assert ours.returncode == 0, ours.stderr

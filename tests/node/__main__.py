@@ -1,0 +1,57 @@
+"""`python -m tests.node up DIR` starts the control plane and a real node in a network namespace of
+their own (`labcheck-<hex>`, no route off the machine) and leaves them running;
+`python -m tests.node down DIR` stops everything and removes the namespace.
+
+Inside the namespace: `nsenter --net=/run/netns/NAME kubectl --kubeconfig DIR/kubeconfig ...`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+from tests.node import netns
+from tests.node.cluster import RealCluster, RealClusterStartError
+
+NETNS_FILE = "netns"
+
+
+def up(root: Path) -> int:
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"labcheck-{secrets.token_hex(3)}"
+    prefix = netns.named(name)
+    (root / NETNS_FILE).write_text(name)
+    try:
+        cluster = RealCluster(root, prefix=prefix).start()
+    except RealClusterStartError as e:
+        netns.delete_named(name)
+        print(e, file=sys.stderr)
+        return 1
+    print(f"# started in {cluster.startup_seconds:.1f}s in network namespace {name}; stop with: "
+          f"python -m tests.node down {root}")
+    print(f"nsenter --net=/run/netns/{name} {cluster.bins['kubectl']} --kubeconfig {cluster.kubeconfig} get nodes")
+    return 0
+
+
+def down(root: Path) -> int:
+    cluster = RealCluster.attach(root)
+    if cluster is None:
+        print(f"no real-node cluster in {root}", file=sys.stderr)
+        return 1
+    cluster.stop(remove=False)
+    name_file = root / NETNS_FILE
+    if name_file.exists():
+        netns.delete_named(name_file.read_text().strip())
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] in ("up", "down"):
+        return (up if argv[0] == "up" else down)(Path(argv[1]).resolve())
+    print("usage: python -m tests.node up DIR | down DIR", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
