@@ -91,6 +91,9 @@ def transport_error(exc: BaseException, what: str, server: str) -> ClusterError:
         return ClusterError("timeout", f"{what}: {server} did not answer in time", retryable=True)
     if "Name or service not known" in text or "nodename nor servname" in text or "NameResolution" in text:
         return ClusterError("unreachable", f"{what}: cannot resolve the API server host in {server}")
+    if "Temporary failure in name resolution" in text:  # no DNS server answered (offline, sandboxed)
+        return ClusterError("unreachable", f"{what}: cannot resolve the API server host in {server} "
+                                           "(no DNS server answered)", retryable=True)
     if "refused" in text.lower() or "NewConnectionError" in text:
         return ClusterError("unreachable", f"{what}: cannot connect to {server}", retryable=True)
     if "SSL" in text:

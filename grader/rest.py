@@ -113,11 +113,27 @@ def _ssl_context(cluster: dict[str, Any], user: dict[str, Any], base: Path) -> s
     key = (base64.b64decode(user["client-key-data"]) if user.get("client-key-data")
            else _read(user["client-key"], base) if user.get("client-key") else None)
     if cert and key:
-        with tempfile.NamedTemporaryFile(prefix="labcheck-", suffix=".pem") as pem:  # 0600, gone at once
-            pem.write(cert + b"\n" + key)
-            pem.flush()
-            ctx.load_cert_chain(pem.name)
+        _load_cert_chain(ctx, cert + b"\n" + key)
     return ctx
+
+
+def _load_cert_chain(ctx: ssl.SSLContext, pem: bytes) -> None:
+    """ssl wants a file: on Linux an anonymous in-memory one, so a read-only filesystem (the Job's
+    readOnlyRootFilesystem) works and the key never touches a disk; elsewhere a 0600 temp file."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("labcheck-client-cert", os.MFD_CLOEXEC)
+        try:
+            view = memoryview(pem)
+            while view:
+                view = view[os.write(fd, view):]
+            ctx.load_cert_chain(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+        return
+    with tempfile.NamedTemporaryFile(prefix="labcheck-", suffix=".pem") as file:  # 0600, gone at once
+        file.write(pem)
+        file.flush()
+        ctx.load_cert_chain(file.name)
 
 
 def _named(items: Any, name: str) -> dict[str, Any] | None:

@@ -186,7 +186,9 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             break
         if progress is not None:
             progress(clock() - start, [(s.step_id, s.spec, s.finding) for s in waiting])
-        wake = min(s.next_look for s in waiting)
+        # A check waiting on another's verdict has no look of its own due: only the checks that can
+        # look decide when to wake (else a dependant's next_look of 0 would spin the loop).
+        wake = min((s.next_look for s in waiting if all(d.final for d in s.deps)), default=run_end)
         sleep(max(0.0, min(wake, run_end) - clock()))
 
     steps = []

@@ -62,7 +62,7 @@ def run_kubectl(kubectl: str, kubeconfig: Path, context: str, args: tuple[str, .
                 namespace: str | None = None, input: str | None = None, check: bool = True,
                 timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """kubectl against one kubeconfig/context; CalledProcessError (with stdout/stderr) when check fails."""
-    cmd = [kubectl, "--kubeconfig", str(kubeconfig)]
+    cmd = [*kubectl.split(" "), "--kubeconfig", str(kubeconfig)]  # "nsenter --net=... kubectl" too
     if context:
         cmd += ["--context", context]
     if namespace:

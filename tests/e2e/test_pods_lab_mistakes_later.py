@@ -18,8 +18,10 @@ def exposed(learner: Learner, *args: str) -> None:
     learner.kubectl("expose", "pod", POD, "--type=NodePort", "--port=80", "--name=my-first-service")
 
 
-def assert_seen(learner: Learner, step: str, check_id: str, outcome: Outcome, message_id: str) -> str:
-    result = learner.grade(step, wait=0)
+def assert_seen(learner: Learner, step: str, check_id: str, outcome: Outcome, message_id: str,
+                wait: float = 0) -> str:
+    """`wait` as a learner's run polls: kube-proxy takes a moment to open a new Service's node port."""
+    result = learner.grade(step, wait=wait)
     found = check(result, check_id)
     assert (found.outcome, found.message_id) == (outcome, message_id), f"{found.message.en} | {outcomes(result)}"
     if outcome in (Outcome.FAILED, Outcome.PENDING):
@@ -34,13 +36,13 @@ def test_node_port_unreachable_is_an_error_naming_the_address(learner: Learner) 
     refuses; labcheck says where it knocked and keeps the check ungraded."""
     exposed(learner, "--port", "8080")
     address = learner.node_url("my-first-service").split("/")[2]
-    text = assert_seen(learner, "step-04", "service-answers", Outcome.ERROR, "http.unreachable")
+    text = assert_seen(learner, "step-04", "service-answers", Outcome.ERROR, "http.unreachable", wait=5)
     assert address in text and "refused" in text
 
 
 def test_app_answering_with_an_error_is_a_failure(learner: Learner) -> None:
     exposed(learner, "--status", "502")
-    text = assert_seen(learner, "step-04", "service-answers", Outcome.FAILED, "http.wrong_status")
+    text = assert_seen(learner, "step-04", "service-answers", Outcome.FAILED, "http.wrong_status", wait=10)
     assert "502" in text
 
 

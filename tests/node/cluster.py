@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.cluster.binaries import Binaries
+from tests.cluster.binaries import Binaries, versions
 from tests.cluster.kwok_config import AUDIT_POLICY
 from tests.cluster.procs import alive, run_kubectl, terminate
 from tests.node import config, netns, teardown
@@ -38,10 +38,17 @@ class RealClusterStartError(RuntimeError):
     """The cluster did not come up; the message carries the last log lines of every component."""
 
 
+def testenv_cache() -> Path:
+    return Path(os.environ.get("LABCHECK_TESTENV_CACHE") or Path.home() / ".cache" / "labcheck-testenv")
+
+
+def cache_dir() -> Path:
+    """Where the node's PKI and images are kept between runs."""
+    return testenv_cache() / "realnode"
+
+
 def containerd_bin() -> Path:
-    from tests.cluster.binaries import versions
-    root = Path(os.environ.get("LABCHECK_TESTENV_CACHE") or Path.home() / ".cache" / "labcheck-testenv")
-    return root / f"containerd-{versions()['CONTAINERD_VERSION']}" / "bin"
+    return testenv_cache() / f"containerd-{versions()['CONTAINERD_VERSION']}" / "bin"
 
 
 def read_sysctls() -> dict[str, str]:
@@ -66,7 +73,9 @@ class RealCluster:
     # -- commands ---------------------------------------------------------------------------
     def kubectl(self, *args: str, namespace: str | None = None, input: str | None = None,
                 check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return run_kubectl(str(self.bins["kubectl"]), self.kubeconfig, self.context, args, namespace=namespace,
+        """kubectl inside the cluster's network namespace (the node's address exists only there)."""
+        kubectl = " ".join([*self.prefix, str(self.bins["kubectl"])]) if self.prefix else str(self.bins["kubectl"])
+        return run_kubectl(kubectl, self.kubeconfig, self.context, args, namespace=namespace,
                            input=input, check=check, timeout=timeout)
 
     def ctr(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -97,7 +106,7 @@ class RealCluster:
         lay, root = self.layout, self.root
         for d in ("logs", "etcd", "kubelet", "pod-logs", "cni", "containerd"):
             (root / d).mkdir(parents=True, exist_ok=True)
-        cache = self.bins.dir.parent / "realnode"
+        cache = cache_dir()
         pki = make_pki(cache, lay.node, lay.node_ip, lay.service_ip)
         images = build_images(cache)
         netns.setup_node_network(lay.node_ip, int(lay.node_cidr.split("/")[1]), self.prefix)

@@ -113,20 +113,22 @@ def _blob(blobs: dict[str, bytes], data: bytes) -> dict[str, object]:
     return {"digest": digest, "size": len(data)}
 
 
-def _image(blobs: dict[str, bytes], layer: bytes, entrypoint: list[str], port: int | None) -> dict[str, object]:
-    diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
-    config: dict[str, object] = {"Entrypoint": entrypoint, "Env": ["PATH=/bin:/usr/bin"], "WorkingDir": "/",
-                                 "StopSignal": "SIGTERM"}
+def _image(blobs: dict[str, bytes], layers: bytes | list[bytes], entrypoint: list[str], port: int | None,
+           env: list[str] | None = None) -> dict[str, object]:
+    layers = [layers] if isinstance(layers, bytes) else layers
+    config: dict[str, object] = {"Entrypoint": entrypoint, "Env": env or ["PATH=/bin:/usr/bin"],
+                                 "WorkingDir": "/", "StopSignal": "SIGTERM"}
     if port:
         config["ExposedPorts"] = {f"{port}/tcp": {}}
     image_config = {"architecture": "amd64", "os": "linux", "config": config,
-                    "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+                    "rootfs": {"type": "layers",
+                               "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]},
                     "history": [{"created_by": "tests/node/images.py"}]}
     cfg = _blob(blobs, json.dumps(image_config, sort_keys=True).encode())
-    lay = _blob(blobs, layer)
     manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                 "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **cfg},
-                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", **lay}]}
+                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", **_blob(blobs, layer)}
+                           for layer in layers]}
     return {"mediaType": "application/vnd.oci.image.manifest.v1+json",
             **_blob(blobs, json.dumps(manifest, sort_keys=True).encode()),
             "platform": {"architecture": "amd64", "os": "linux"}}
@@ -151,6 +153,12 @@ def build_images(cache: Path) -> Path:
         _named(_image(blobs, _app_layer(bins, "V2"), ["/kubenginx"], 80), APP_V2_IMAGE),
         *(_named(app, name) for name in APP_NAMES),
     ]
+    write_archive(archive, manifests, blobs)
+    return archive
+
+
+def write_archive(archive: Path, manifests: list[dict[str, object]], blobs: dict[str, bytes]) -> None:
+    """An OCI image layout as one tar, for `ctr images import`."""
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w") as tar:
         def add(name: str, data: bytes) -> None:
@@ -164,4 +172,3 @@ def build_images(cache: Path) -> Path:
     tmp = archive.with_suffix(".tmp")
     tmp.write_bytes(out.getvalue())
     tmp.rename(archive)
-    return archive

@@ -1,10 +1,14 @@
 """grader/rest.py: which kubeconfigs get plain GETs, and which fall back to the kubernetes client."""
 
+import base64
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 
+from labcheck import rest
 from labcheck.rest import load
 
 
@@ -42,3 +46,20 @@ def test_proxy_unknown_context_and_missing_file_fall_back(tmp_path: Path,
     assert load(str(tmp_path / "missing"), None, "labcheck/test") is None
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy:3128")
     assert load(path, None, "labcheck/test") is None
+
+
+def test_client_cert_data_needs_no_writable_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the instructors' Job (readOnlyRootFilesystem) there is no writable /tmp: the client
+    certificate from `client-certificate-data` is loaded from memory (found on the real node)."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-subj", "/CN=student", "-days", "1", "-keyout", str(tmp_path / "k.pem"),
+                    "-out", str(tmp_path / "c.pem")], check=True, capture_output=True, timeout=60)
+
+    def no_temp(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("No usable temporary directory found in ['/tmp', '/var/tmp', '/usr/tmp', '/']")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_temp)
+    user = {"client-certificate-data": base64.b64encode((tmp_path / "c.pem").read_bytes()).decode(),
+            "client-key-data": base64.b64encode((tmp_path / "k.pem").read_bytes()).decode()}
+    ctx = rest._ssl_context({"insecure-skip-tls-verify": True}, user, tmp_path)
+    assert ctx is not None

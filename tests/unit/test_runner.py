@@ -6,7 +6,7 @@ from labcheck.errors import ClusterError
 from labcheck.loader import load_lab
 from labcheck.runner import RunOptions, run_lab
 from tests.unit.fakes import FakeCluster, node, pod
-from tests.unit.test_loader import make_lab
+from tests.unit.test_loader import STEP, make_lab
 
 
 class Clock:
@@ -109,3 +109,32 @@ def test_time_limit_before_the_first_look_is_an_ungraded_error(tmp_path: Path) -
     assert outcomes(result)["nodes"] is Outcome.ERROR  # and what depends on it is skipped
     assert not any(c.graded for c in result.checks) and result.exit_code is ExitCode.USAGE_ERROR
     assert "time limit" in result.checks[0].message.en
+
+
+class CountingClock(Clock):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(seconds, 0.0)  # a zero sleep takes no time: a busy loop would spin here
+        if len(self.sleeps) > 1000:
+            raise AssertionError(f"busy waiting: {len(self.sleeps)} sleeps, the last ones {self.sleeps[-5:]}")
+
+
+def test_no_busy_waiting_while_a_check_others_depend_on_is_still_polling(tmp_path: Path) -> None:
+    """The Pod never comes; `pod` polls for 5 s (1 s apart) and `later` depends on it: about one
+    sleep per interval, none of them a spin, and one look per interval."""
+    step = STEP.replace("    depends_on: [nodes]\n", "") + (
+        "  - id: later\n    kind: pod_state\n    name: other\n    title: {zh: 后, en: Later}\n"
+        "    depends_on: [pod]\n")
+    lab = load_lab(make_lab(tmp_path, step))
+    clock = CountingClock()
+    cluster = FakeCluster({"Node": [node()]})
+    result = run_lab(lab, ["step-01"], cluster, RunOptions(namespace="default", wait=5), clock=clock,
+                     sleep=clock.sleep)
+    assert outcomes(result) == {"nodes": Outcome.PASSED, "pod": Outcome.PENDING, "later": Outcome.SKIPPED}
+    assert len(clock.sleeps) <= 7, clock.sleeps
+    assert sum(1 for s in clock.sleeps if s <= 0) <= 1, clock.sleeps
+    assert result.checks[1].attempts <= 7
