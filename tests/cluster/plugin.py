@@ -111,15 +111,20 @@ def _namespace_name(test_name: str) -> str:
     return f"{base}-{secrets.token_hex(3)}"
 
 
-@pytest.fixture
-def namespace(kube_cluster: KubeCluster, request: pytest.FixtureRequest) -> Iterator[str]:
+def fresh_namespace(cluster: KubeCluster, request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh namespace for one test (its default ServiceAccount exists), deleted afterwards."""
     name = _namespace_name(request.node.name)
-    kube_cluster.create_namespace(name)
+    cluster.create_namespace(name)
     try:
         yield name
     finally:
-        kube_cluster.kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+        cluster.kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+
+
+@pytest.fixture
+def namespace(kube_cluster: KubeCluster, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh namespace on the kwok cluster."""
+    yield from fresh_namespace(kube_cluster, request)
 
 
 @pytest.fixture(scope="session")

@@ -13,17 +13,19 @@ from pathlib import Path
 
 from tests.node import netns
 from tests.node.cluster import RealCluster, RealClusterStartError
+from tests.node.config import Layout
 
 NETNS_FILE = "netns"
 
 
 def up(root: Path) -> int:
     root.mkdir(parents=True, exist_ok=True)
-    name = f"labcheck-{secrets.token_hex(3)}"
+    suffix = secrets.token_hex(3)
+    name = f"labcheck-{suffix}"
     prefix = netns.named(name)
     (root / NETNS_FILE).write_text(name)
-    try:
-        cluster = RealCluster(root, prefix=prefix).start()
+    try:  # its own node name: cgroups are machine-wide, so it can run beside the suite's node
+        cluster = RealCluster(root, prefix=prefix, layout=Layout(node=f"labcheck-node-{suffix}")).start()
     except RealClusterStartError as e:
         netns.delete_named(name)
         print(e, file=sys.stderr)

@@ -232,7 +232,7 @@ class RealCluster:
 
     # -- state (for `down` and orphan clean-up) -----------------------------------------------
     def save_state(self) -> None:
-        state = {"root": str(self.root), "prefix": list(self.prefix), "pids": self.pids,
+        state = {"root": str(self.root), "prefix": list(self.prefix), "node": self.layout.node, "pids": self.pids,
                  "sysctls": self.sysctls, "owner_pid": os.getpid()}
         (self.root / STATE_FILE).write_text(json.dumps(state))
 
@@ -242,7 +242,8 @@ class RealCluster:
         if not state_file.exists():
             return None
         state = json.loads(state_file.read_text())
-        cluster = cls(root=Path(state["root"]), prefix=tuple(state["prefix"]))
+        cluster = cls(root=Path(state["root"]), prefix=tuple(state["prefix"]),
+                      layout=config.Layout(node=state.get("node", config.Layout.node)))
         cluster.pids = {k: int(v) for k, v in state["pids"].items()}
         cluster.sysctls = dict(state["sysctls"])
         return cluster

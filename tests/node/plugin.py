@@ -14,7 +14,7 @@ import pytest
 
 from tests.cluster.binaries import MissingBinaries
 from tests.cluster.handle import KubeCluster
-from tests.cluster.plugin import _namespace_name
+from tests.cluster.plugin import fresh_namespace
 from tests.node.cluster import RealCluster, RealClusterStartError, containerd_bin
 from tests.node.netns import NotIsolated
 
@@ -43,12 +43,8 @@ def real_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
 
 @pytest.fixture
 def real_namespace(real_cluster: KubeCluster, request: pytest.FixtureRequest) -> Iterator[str]:
-    name = _namespace_name(request.node.name)
-    real_cluster.create_namespace(name)
-    try:
-        yield name
-    finally:
-        real_cluster.kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+    """A fresh namespace on the real node."""
+    yield from fresh_namespace(real_cluster, request)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
