@@ -72,16 +72,18 @@ class RestClient:
         if conn is not None:
             conn.close()
 
-    def get(self, path: str, query: list[tuple[str, Any]], timeout: float) -> tuple[int, bytes]:
-        """Status and body; transport failures raise (labcheck.kube turns them into ClusterErrors)."""
+    def get(self, path: str, query: list[tuple[str, Any]], timeout: float,
+            max_body: int | None = None) -> tuple[int, bytes]:
+        """Status and body (at most `max_body` bytes of it, whatever the server sends: a server that
+        ignores limitBytes cannot make labcheck hold more); transport failures raise."""
         url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
         for attempt in (1, 2):
             conn, reused = self._connection(timeout)
             try:
                 conn.request("GET", url, headers=self.headers)
                 response = conn.getresponse()
-                body = response.read()
-                if response.will_close:
+                body = response.read() if max_body is None else response.read(max_body)
+                if response.will_close or not response.isclosed():  # cut short: the rest is not read
                     self._drop()
                 return response.status, body
             except _STALE:

@@ -71,13 +71,14 @@ class KubeCluster:
             return self._api
 
     def _get_raw(self, path: str, query: list[tuple[str, Any]] | None = None,
-                 what: str = "", timeout: float | None = None) -> tuple[int, bytes]:
+                 what: str = "", timeout: float | None = None,
+                 max_body: int | None = None) -> tuple[int, bytes]:
         what = what or path
         seconds = self.budget(what, timeout or self.timeout)
         self.requests += 1
         try:
             if self.rest is not None:
-                return self.rest.get(path, query or [], seconds)
+                return self.rest.get(path, query or [], seconds, max_body)
             params = self.api.param_serialize(method="GET", resource_path=path, query_params=query or [],
                                               header_params={"Accept": "application/json, */*"},
                                               auth_settings=["BearerToken"])
@@ -126,7 +127,7 @@ class KubeCluster:
         if container:
             query.append(("container", container))
         path = f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(pod)}/log"
-        status, body = self._get_raw(path, query, f"logs of pod {pod}")
+        status, body = self._get_raw(path, query, f"logs of pod {pod}", max_body=limit_bytes)
         if not 200 <= status < 300:
             raise status_error(status, body, f"logs of pod {pod}")
         return body[:limit_bytes].decode("utf-8", errors="replace")
@@ -134,7 +135,7 @@ class KubeCluster:
     def proxy_get(self, namespace: str, service: str, port: int, path: str, timeout: float) -> HttpResult:
         url = f"/api/v1/namespaces/{quote(namespace)}/services/{quote(service)}:{port}/proxy{path}"
         what = f"proxy to service {service}:{port}"
-        status, body = self._get_raw(url, None, what, timeout)
+        status, body = self._get_raw(url, None, what, timeout, max_body=65536)
         if status in (401, 403) or (status >= 500 and _api_server_status(body)):
             # the API server's own Status ("error trying to reach service: ...", "no endpoints
             # available"): the cluster did not get an answer; the app's own 503 is an HTML page

@@ -63,3 +63,33 @@ def test_client_cert_data_needs_no_writable_temp_dir(tmp_path: Path, monkeypatch
             "client-key-data": base64.b64encode((tmp_path / "k.pem").read_bytes()).decode()}
     ctx = rest._ssl_context({"insecure-skip-tls-verify": True}, user, tmp_path)
     assert ctx is not None
+
+
+def test_a_server_ignoring_limit_bytes_cannot_make_labcheck_hold_more() -> None:
+    """Logs are asked for with limitBytes; a server (or a proxy) that sends everything anyway is
+    read only that far, on a loopback server of the test's own."""
+    import http.server
+    import threading
+
+    body = b"x" * (8 << 20)
+
+    class Everything(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Everything)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = rest.RestClient(f"http://127.0.0.1:{server.server_address[1]}", None, {})
+        status, got = client.get("/api/v1/namespaces/d/pods/p/log", [("limitBytes", 1 << 20)], 10, max_body=1 << 20)
+        assert status == 200 and len(got) == 1 << 20
+        status, again = client.get("/api/v1/namespaces", [], 10, max_body=16)  # a fresh connection works
+        assert status == 200 and len(again) == 16
+    finally:
+        server.shutdown()
