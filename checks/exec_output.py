@@ -45,6 +45,11 @@ register_messages({
         "zh": "在 {target} 中执行 `{command}` 输出 {first}，应匹配 {pattern}",
     },
     "exec.empty": {"en": "(nothing)", "zh": "（无输出）"},
+    "exec.no_answer": {
+        "en": "`{command}` in {target}: the stream ended with no output and no exit status "
+              "(the cluster did not answer; looking again)",
+        "zh": "在 {target} 中执行 `{command}`：数据流结束，既无输出也无退出状态（集群没有应答；将再次尝试）",
+    },
     "exec.ok": {
         "en": "`{command}` in {target} printed {match}",
         "zh": "在 {target} 中执行 `{command}` 输出了 {match}",
@@ -94,6 +99,11 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     target = spec.pod + (f"/{container}" if spec.container or len(names) > 1 else "")
     command = shlex.join(spec.command)
     result = ctx.cluster.exec(ctx.namespace, spec.pod, container, spec.command, spec.exec_timeout)
+    if result.exit_code is None and not result.stdout and not result.stderr:
+        # seen under load: the API server closed the stream before anything came; not the learner's
+        # doing, so ungraded, and the runner looks again within the check's time
+        return Finding(Outcome.ERROR, msg("exec.no_answer", command=command, target=target),
+                       {"exit_code": "0"}, {"exit_code": "-", "output": "-"}, evidence)
     if result.exit_code not in (0, None):  # None: the stream ended without a status; judge the output
         stderr = one_line(result.stderr) or "-"
         return Finding(Outcome.FAILED,

@@ -1,21 +1,18 @@
-"""`labcheck STEP --receipt FILE` on the real local control plane: the evidence an instructor gets."""
+"""`labcheck STEP --receipt FILE` on the real node: the evidence an instructor gets."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.cluster.handle import KubeCluster
 from tests.e2e.learner import Learner
 
 pytestmark = pytest.mark.cluster
 
 
-def test_receipt_names_the_cluster_and_the_objects(kube_cluster: KubeCluster, namespace: str,
-                                                     tmp_path: Path) -> None:
-    learner = Learner(kube_cluster, namespace, tmp_path)
+def test_receipt_names_the_cluster_and_the_objects(learner: Learner) -> None:
+    kube_cluster, namespace, tmp_path = learner.cluster, learner.namespace, learner.files
     learner.run_pod()
     receipt = tmp_path / "receipt.json"
     proc = learner.labcheck("step-04", "-n", namespace, "--wait", "0", "--receipt", str(receipt))

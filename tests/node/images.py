@@ -27,7 +27,9 @@ PAUSE_IMAGE = "registry.k8s.io/pause:3.10"
 APP_IMAGE = "docker.io/stacksimplify/kubenginx:1.0.0"
 APP_V2_IMAGE = "docker.io/stacksimplify/kubenginx:2.0.0"
 # the same app as a learner's cluster may have pulled it: from Docker Hub, ghcr, or a mirror
-APP_NAMES = (APP_IMAGE, "ghcr.io/stacksimplify/kubenginx:1.0.0", "mirror.example.org/stacksimplify/kubenginx:1.0.0")
+APP_NAMES = (APP_IMAGE, "ghcr.io/stacksimplify/kubenginx:1.0.0", "mirror.example.org/stacksimplify/kubenginx:1.0.0",
+             # the sidecar lab's nginx (the same server and page folder) and busybox (sh, date, sleep)
+             "docker.io/library/nginx:1.27", "docker.io/library/busybox:1.36")
 APPLETS = ("sh", "ash", "cat", "ls", "echo", "env", "head", "tail", "grep", "wc", "sleep", "ps", "id",
            "mkdir", "rm", "touch", "test", "[", "true", "false", "printf", "pwd", "hostname", "wget",
            "kill", "date", "uname", "vi", "stat", "find", "du", "df", "mount", "ip", "nc")

@@ -138,6 +138,14 @@ def test_exec_without_exit_status_is_judged_by_output() -> None:
     assert run_exec(cluster).outcome is Outcome.PASSED
 
 
+def test_exec_stream_that_ends_with_nothing_is_the_cluster_not_answering() -> None:
+    """A correct learner must never fail: no status and no output is `error` (looked at again), not `failed`."""
+    cluster = FakeCluster({"Pod": [pod()]})
+    cluster.execs[tuple(CAT)] = ExecResult("", "", None)
+    f = run_exec(cluster)
+    assert f.outcome is Outcome.ERROR and "no output and no exit status" in f.message.en
+
+
 def test_exec_missing_or_not_running_pod_is_pending() -> None:
     assert run_exec(FakeCluster()).outcome is Outcome.PENDING
     cluster = FakeCluster({"Pod": [pod(phase="Pending", ready=False)]})
