@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from tests.cluster.binaries import Binaries, versions
@@ -200,7 +199,7 @@ class RealCluster:
 
     def stop(self, remove: bool = True) -> None:
         """Everything down; each phase's time goes to logs/teardown.log."""
-        log = _PhaseLog(self.root / "logs" / "teardown.log")
+        log = teardown.PhaseLog(self.root / "logs" / "teardown.log")
         with log("kubelet, kube-proxy"):
             terminate([self.pids[n] for n in ("kube-proxy", "kubelet") if n in self.pids], grace=1)
         with log("containers"):
@@ -247,20 +246,6 @@ class RealCluster:
         cluster.pids = {k: int(v) for k, v in state["pids"].items()}
         cluster.sysctls = dict(state["sysctls"])
         return cluster
-
-
-class _PhaseLog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @contextlib.contextmanager
-    def __call__(self, what: str) -> Iterator[None]:
-        began = time.monotonic()
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError), self.path.open("a") as f:
-                f.write(f"{what}: {time.monotonic() - began:.2f}s\n")
 
 
 def _zombie(pid: int) -> bool:

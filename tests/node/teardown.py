@@ -6,6 +6,8 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.cluster.procs import cmdline
@@ -81,3 +83,19 @@ def restore_sysctls(values: dict[str, str]) -> None:
     for key, value in values.items():
         with contextlib.suppress(OSError):
             Path("/proc/sys", *key.split(".")).write_text(value)
+
+
+class PhaseLog:
+    """Times each phase of a stop into a log file (where a slow teardown spends its time)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextlib.contextmanager
+    def __call__(self, what: str) -> Iterator[None]:
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError), self.path.open("a") as f:
+                f.write(f"{what}: {time.monotonic() - began:.2f}s\n")
