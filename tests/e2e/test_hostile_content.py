@@ -83,9 +83,11 @@ def hostile(kube_cluster: KubeCluster, tmp_path_factory: pytest.TempPathFactory)
 
 def run(h: Hostile, *args: str) -> tuple[str, str, int]:
     """labcheck step-01 with `args`; stdout, stderr, and its peak memory in MiB."""
-    probe = ("import atexit, resource, runpy, sys; "
-             "atexit.register(lambda: sys.stderr.write("
-             "'MAXRSS=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)); "
+    # VmHWM is the peak of this program's own memory; getrusage's ru_maxrss would carry over the
+    # peak of the forking parent (pytest, after a test that held an image in memory) across exec
+    probe = ("import atexit, runpy, sys; "
+             "atexit.register(lambda: sys.stderr.write('MAXRSS=%s\\n' % next("
+             "l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))); "
              "sys.argv = ['labcheck'] + sys.argv[1:]; runpy.run_module('labcheck', run_name='__main__')")
     proc = labcheck("step-01", "--lab", str(h.lab), "--kubeconfig", str(h.cluster.kubeconfig), "-n",
                     h.namespace, "--wait", "0", "-v", *args, cwd=h.tmp, runner=[sys.executable, "-c", probe])
