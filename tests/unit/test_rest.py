@@ -1,6 +1,7 @@
 """grader/rest.py: which kubeconfigs get plain GETs, and which fall back to the kubernetes client."""
 
 import base64
+import ssl
 import subprocess
 import tempfile
 from pathlib import Path
@@ -93,3 +94,15 @@ def test_a_server_ignoring_limit_bytes_cannot_make_labcheck_hold_more() -> None:
         assert status == 200 and len(again) == 16
     finally:
         server.shutdown()
+
+
+def test_a_kubeconfig_ca_is_the_only_ca_trusted(tmp_path: Path) -> None:
+    """kubectl trusts only the kubeconfig's CA when it names one; the system store stays out."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-subj", "/CN=labcheck-test-ca", "-days", "1", "-keyout", str(tmp_path / "ca.key"),
+                    "-out", str(tmp_path / "ca.crt")], check=True, capture_output=True, timeout=60)
+    ctx = rest._ssl_context({"certificate-authority": "ca.crt"}, {}, tmp_path)
+    assert [dict(c["subject"][0])["commonName"] for c in ctx.get_ca_certs()] == ["labcheck-test-ca"]
+    assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
+    data = base64.b64encode((tmp_path / "ca.crt").read_bytes()).decode()
+    assert len(rest._ssl_context({"certificate-authority-data": data}, {}, tmp_path).get_ca_certs()) == 1
