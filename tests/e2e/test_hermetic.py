@@ -6,10 +6,12 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import subprocess
 import time
 
 import pytest
 
+from tests.cluster.handle import KubeCluster
 from tests.node import netns
 
 # The way out (the machine's default gateway, its own addresses outside the namespace, read by
@@ -53,3 +55,17 @@ def test_names_do_not_resolve_to_anywhere_reachable() -> None:
         with pytest.raises(OSError), socket.create_connection(sockaddr[:2], timeout=2):
             pass
     assert time.monotonic() - began < 15
+
+
+def test_the_test_networks_exist_only_inside_the_namespace(real_cluster: KubeCluster) -> None:
+    """With the real node up, its node, Pod and Service ranges are on devices here and nowhere on
+    the machine's own namespace (read through a process of the run's that stayed outside)."""
+    host_ns = os.environ.get("LABCHECK_HOST_NETNS", "")
+    assert host_ns and os.path.exists(host_ns), "run the suite with ./scripts/test"
+    inside = subprocess.run(["ip", "-o", "addr"], capture_output=True, text=True, timeout=30).stdout
+    assert "10.213.0.2" in inside
+    for what in (["ip", "-o", "addr"], ["ip", "route"], ["ip", "-o", "link"]):
+        outside = subprocess.run(["nsenter", f"--net={host_ns}", *what], capture_output=True, text=True, timeout=30)
+        assert outside.returncode == 0, outside.stderr
+        for mark in ("10.213.", "10.214.", "10.215.", netns.NODE_DEV, "lcbr0"):
+            assert mark not in outside.stdout, (what, mark)
