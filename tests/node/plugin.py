@@ -7,8 +7,10 @@ use it FAIL with the reason, never skip.
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +21,9 @@ from tests.node.cluster import RealCluster, RealClusterStartError, containerd_bi
 from tests.node.netns import NotIsolated
 
 _started: dict[str, float] = {}
+# The node's cgroups (/<node>) and its name are machine-wide: two test sessions on one machine
+# (worktrees, a developer beside CI) take turns instead of tearing down each other's node.
+LOCK = Path("/run/lock/labcheck-real-node.lock")
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +34,10 @@ def real_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
     if not (containerd_bin() / "containerd").exists():
         pytest.fail(f"containerd is not built in {containerd_bin()}: run `bash tests/node/build.sh` "
                     "or ./scripts/test", pytrace=False)
+    LOCK.parent.mkdir(parents=True, exist_ok=True)
+    lock = LOCK.open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    request.addfinalizer(lock.close)
     cluster = RealCluster()
     try:
         cluster.start(timeout=request.config.getoption("--cluster-timeout"))
