@@ -74,7 +74,13 @@ _CLOSED = ("eof occurred", "unexpected_eof", "unexpected eof", "connection reset
            "socket is already closed")
 
 
+class ProxyFailed(OSError):
+    """The proxy on the way to the API server refused or failed; the message names it (no password)."""
+
+
 def transport_error(exc: BaseException, what: str, server: str) -> ClusterError:
+    if isinstance(exc, ProxyFailed):
+        return ClusterError("unreachable", f"{what}: {exc}", retryable=True)
     text = f"{type(exc).__name__}: {exc}"
     lowered = text.lower()
     if "certificate" in lowered or "hostname mismatch" in lowered:

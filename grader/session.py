@@ -128,7 +128,7 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     `timeout` bounds the whole run: no request outlives it, and checks still unfinished then
     keep their last look (or end as `error`, ungraded, if they never had one). `opener` stands in
     for open_cluster (batch grading shares connections and lists: grader/batch/shared.py)."""
-    from labcheck.net import http_get
+    from labcheck.kube.http import http_get
     from labcheck.runner import RunOptions, run_lab
 
     began = time.monotonic()

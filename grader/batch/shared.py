@@ -171,9 +171,7 @@ class SharedClusters:
             ns = namespace or default_namespace
             return Connection(None, shared.context, shared.cluster_name, ns, shared.problem, {})
         target, base = shared.target, shared.cluster
-        own = KubeCluster(None, base.timeout, base.rest, lambda: base.api)  # this student's deadline
-        if base.rest is None:
-            own = KubeCluster(base.api, base.timeout)
+        own = KubeCluster(base.rest, base.timeout)  # the same connection, this student's deadline
         if deadline is not None:
             own.deadline, own.time_limit = deadline, deadline - time.monotonic()
         ns = namespace or target.namespace or default_namespace

@@ -1,12 +1,15 @@
-"""Cluster access: the only package that imports `kubernetes` (lazily: it is slow to import).
+"""Cluster access: everything that talks to a cluster lives here, and nothing else does.
 
-Reads raw JSON (plain GETs through grader/rest.py, or the client's REST layer), follows
-kubectl's rules for KUBECONFIG, contexts and in-cluster config, and turns every failure into a
-ClusterError with a one-line reason that never carries credentials.
+Follows client-go's rules (what kubectl does) for KUBECONFIG, contexts, credentials, proxies,
+TLS and in-cluster config, reads raw JSON with plain GETs, and turns every failure into a
+ClusterError with a one-line reason that never carries credentials. The `kubernetes` package
+is imported only for exec and port-forward (it frames their WebSocket protocol), lazily.
 
-- config.py: connect(), Target: credentials the way kubectl finds them
-- client.py: KubeCluster, the ClusterReader over a real API server
-- streams.py: exec and port-forward over the API server's WebSockets
+- kubeconfig.py: KUBECONFIG files read and merged; resolve.py: the context, checked as kubectl does
+- credentials.py, exec_plugin.py: tokens, tokenFile, client certificates, credential plugins
+- proxy.py, dial.py, transport.py: the route, the TLS trust, the requests
+- config.py: connect(), Target; client.py: KubeCluster, the ClusterReader over an API server
+- streams.py: exec and port-forward; http.py: plain HTTP from here (NodePorts)
 """
 
 from labcheck.kube.client import PAGE_SIZE, USER_AGENT, KubeCluster

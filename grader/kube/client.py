@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
-import threading
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -16,7 +14,7 @@ from labcheck.core.kinds import kind_info
 from labcheck.errors import ClusterError, status_error, transport_error
 
 if TYPE_CHECKING:
-    from labcheck.rest import RestClient
+    from labcheck.kube.transport import RestClient
 
 
 PAGE_SIZE = 500
@@ -36,14 +34,10 @@ def _api_server_status(body: bytes) -> bool:
 class KubeCluster:
     """A ClusterReader over a real API server."""
 
-    def __init__(self, api_client: Any, request_timeout: float, rest: RestClient | None = None,
-                 make_api: Callable[[], Any] | None = None) -> None:
-        self._api = api_client
-        self._make_api = make_api
-        self._api_lock = threading.Lock()
-        self.rest = rest  # plain GETs; None: every request through the kubernetes client
+    def __init__(self, rest: RestClient, request_timeout: float) -> None:
+        self.rest = rest
         self.timeout = request_timeout
-        self.server = rest.server if rest is not None else str(api_client.configuration.host)
+        self.server = rest.server
         self.requests = 0  # how many API requests this run made (benchmarks read it)
         self.deadline: float | None = None  # time.monotonic() when the run's time limit is over
         self.time_limit = 0.0  # that limit in seconds, for the message
@@ -58,18 +52,6 @@ class KubeCluster:
             raise ClusterError("timeout", f"{what}: the time limit of the run ({limit}) is over")
         return min(timeout, left)
 
-    @property
-    def api(self) -> Any:
-        """The kubernetes ApiClient, made on first use (exec, port-forward, uncommon kubeconfigs)."""
-        with self._api_lock:
-            if self._api is None:
-                assert self._make_api is not None
-                try:
-                    self._api = self._make_api()
-                except ClusterError as exc:
-                    raise ClusterError(exc.reason, exc.message) from None
-            return self._api
-
     def _get_raw(self, path: str, query: list[tuple[str, Any]] | None = None,
                  what: str = "", timeout: float | None = None,
                  max_body: int | None = None) -> tuple[int, bytes]:
@@ -77,13 +59,7 @@ class KubeCluster:
         seconds = self.budget(what, timeout or self.timeout)
         self.requests += 1
         try:
-            if self.rest is not None:
-                return self.rest.get(path, query or [], seconds, max_body)
-            params = self.api.param_serialize(method="GET", resource_path=path, query_params=query or [],
-                                              header_params={"Accept": "application/json, */*"},
-                                              auth_settings=["BearerToken"])
-            response = self.api.call_api(*params, _request_timeout=seconds)
-            return int(response.status), bytes(response.read() or b"")
+            return self.rest.get(path, query or [], seconds, max_body)
         except ClusterError:
             raise
         except Exception as exc:  # urllib3 and ssl errors come in many classes
@@ -150,7 +126,7 @@ class KubeCluster:
         try:
             from labcheck.kube.streams import run_exec
 
-            return run_exec(self.api, namespace, pod, container, command, timeout)
+            return run_exec(self.rest, namespace, pod, container, command, timeout)
         except ClusterError:
             raise
         except Exception as exc:
@@ -163,7 +139,7 @@ class KubeCluster:
         try:
             from labcheck.kube.streams import run_port_forward_get
 
-            return run_port_forward_get(self.api, namespace, pod, port, path, timeout)
+            return run_port_forward_get(self.rest, namespace, pod, port, path, timeout)
         except ClusterError:
             raise
         except Exception as exc:

@@ -13,17 +13,32 @@ from labcheck.core.answers import ExecResult, HttpResult
 from labcheck.errors import ClusterError
 
 if TYPE_CHECKING:
-    pass
-
-from labcheck.kube.client import USER_AGENT
+    from labcheck.kube.transport import RestClient
 
 MAX_OUTPUT = 1 << 20
-_websocket = threading.local()  # the timeout of the WebSocket this thread is about to open
+_websocket = threading.local()  # the RestClient and timeout of the WebSocket this thread is about to open
+_clients: dict[int, Any] = {}
+_clients_lock = threading.Lock()
 
 
-def patch_websocket() -> None:
-    """kubernetes.stream opens its WebSocket with no timeout (an API server that accepts the
-    connection and never answers would hang labcheck for good) and without our User-Agent."""
+def api_client(rest: RestClient) -> Any:
+    """A kubernetes ApiClient for exec and port-forward: it only frames the WebSocket protocol.
+    Its socket comes from `rest` (our proxy, TLS and credentials); it never loads a kubeconfig."""
+    with _clients_lock:
+        found = _clients.get(id(rest))
+        if found is not None and found[0] is rest:
+            return found[1]
+        from kubernetes.client import ApiClient, Configuration
+
+        _patch_websocket()
+        api = ApiClient(Configuration(host=rest.server))
+        _clients[id(rest)] = (rest, api)
+        return api
+
+
+def _patch_websocket() -> None:
+    """kubernetes.stream opens its WebSocket itself; ours opens the socket (with no timeout the
+    client would hang on an API server that accepts and never answers) and sends our headers."""
     from kubernetes.stream import ws_client
 
     base = ws_client.WebSocket  # type: ignore[attr-defined]
@@ -34,14 +49,21 @@ def patch_websocket() -> None:
         labcheck = True
 
         def connect(self, url: str, **options: Any) -> None:
-            options.setdefault("timeout", getattr(_websocket, "timeout", 30.0))
-            options["header"] = [*options.get("header", []), f"User-Agent: {USER_AGENT}"]
+            rest: RestClient = _websocket.rest
+            timeout = float(getattr(_websocket, "timeout", 30.0))
+            sock = rest.open(timeout)
+            sock.settimeout(timeout)
+            header = [h for h in options.get("header", []) if not h.lower().startswith("authorization:")]
+            header += [f"{name}: {value}" for name, value in rest.headers() if name != "Accept"]
+            options.update(socket=sock, header=header, timeout=timeout)
+            for key in ("http_proxy_host", "http_proxy_port", "http_no_proxy", "http_proxy_auth"):
+                options.pop(key, None)
             super().connect(url, **options)
 
     ws_client.WebSocket = _WebSocket  # type: ignore[attr-defined]
 
 
-def run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
+def run_exec(rest: RestClient, namespace: str, pod: str, container: str | None,
              command: builtins.list[str], timeout: float) -> ExecResult:
     from kubernetes.client import CoreV1Api
     from kubernetes.stream import stream
@@ -50,8 +72,8 @@ def run_exec(api_client: Any, namespace: str, pod: str, container: str | None,
                               "tty": False, "_preload_content": False}
     if container:
         kwargs["container"] = container
-    _websocket.timeout = timeout
-    client = stream(CoreV1Api(api_client).connect_get_namespaced_pod_exec, pod, namespace, **kwargs)
+    _websocket.rest, _websocket.timeout = rest, timeout
+    client = stream(CoreV1Api(api_client(rest)).connect_get_namespaced_pod_exec, pod, namespace, **kwargs)
     stdout: list[str] = []
     stderr: list[str] = []
     size = 0
@@ -110,13 +132,13 @@ def exec_status(raw: str) -> tuple[int | None, str]:
     return 126, (why.strip() if marker else message)
 
 
-def run_port_forward_get(api_client: Any, namespace: str, pod: str, port: int, path: str,
+def run_port_forward_get(rest: RestClient, namespace: str, pod: str, port: int, path: str,
                          timeout: float) -> HttpResult:
     from kubernetes.client import CoreV1Api
     from kubernetes.stream import portforward
 
-    _websocket.timeout = timeout
-    forward = portforward(CoreV1Api(api_client).connect_get_namespaced_pod_portforward, pod, namespace,
+    _websocket.rest, _websocket.timeout = rest, timeout
+    forward = portforward(CoreV1Api(api_client(rest)).connect_get_namespaced_pod_portforward, pod, namespace,
                           ports=str(port))
     try:
         sock = forward.socket(port)

@@ -1,0 +1,148 @@
+"""GET requests to the API server, and sockets for its WebSockets, from a resolved context.
+
+One keep-alive connection per thread: a run's requests share one TLS handshake. Credentials are
+asked for per request (cached: an exec plugin runs once per expiry window, a tokenFile is reread
+every minute); a 401 makes the next request fetch them again, as client-go does.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import socket
+import ssl
+import threading
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from labcheck.kube.credentials import Credentials
+from labcheck.kube.dial import open_socket, ssl_context
+from labcheck.kube.kubeconfig import config_error
+from labcheck.kube.proxy import Proxy, proxy_for
+from labcheck.kube.resolve import Resolved
+
+_STALE = (http.client.RemoteDisconnected, http.client.CannotSendRequest, BrokenPipeError,
+          ConnectionResetError, ConnectionAbortedError)
+
+
+class _Connection(http.client.HTTPConnection):
+    """http.client over a socket that RestClient dials (proxy, TLS and all)."""
+
+    def __init__(self, client: RestClient, timeout: float) -> None:
+        super().__init__(client.host, client.port, timeout=timeout)
+        self._client = client
+
+    def connect(self) -> None:
+        self.sock = self._client.open(self.timeout if isinstance(self.timeout, float | int) else 30.0)
+
+
+class RestClient:
+    def __init__(self, resolved: Resolved, user_agent: str) -> None:
+        parts = urlsplit(resolved.server)
+        self.resolved = resolved
+        self.server = resolved.server
+        self.https = parts.scheme == "https"
+        self.host = parts.hostname or "localhost"
+        self.port = parts.port or (443 if self.https else 80)
+        self.prefix = parts.path.rstrip("/")
+        self.user_agent = user_agent
+        cluster = resolved.cluster
+        self.proxy: Proxy | None = proxy_for(resolved.server, cluster.get("proxy-url"))
+        self.credentials = Credentials(resolved)
+        self.server_name = str(cluster.get("tls-server-name") or "") or self.host
+        self._ca = self._ca_pem(cluster)
+        self._insecure = cluster.get("insecure-skip-tls-verify") is True
+        if self._insecure and self._ca:
+            raise config_error("specifying a root certificates file with the insecure flag is not allowed")
+        self._tls: tuple[bytes, ssl.SSLContext] | None = None
+        self._tls_lock = threading.Lock()
+        self._local = threading.local()
+        if self.https and not self.credentials.uses_plugin:
+            self.ssl_context()  # a bad CA or key pair is a config error now, not at the first request
+
+    @staticmethod
+    def _ca_pem(cluster: dict[str, Any]) -> bytes | None:
+        if cluster.get("certificate-authority-data"):
+            return base64.b64decode(cluster["certificate-authority-data"])
+        path = cluster.get("certificate-authority")
+        if path:
+            try:
+                with open(path, "rb") as file:
+                    return file.read()
+            except OSError as exc:
+                why = exc.strerror or exc
+                raise config_error(f"unable to read certificate-authority {path}: {why}") from None
+        return None
+
+    def ssl_context(self) -> ssl.SSLContext:
+        cert = self.credentials.client_cert()  # an exec plugin's may change when it runs again
+        with self._tls_lock:
+            if self._tls is None or self._tls[0] != cert:
+                try:
+                    self._tls = (cert, ssl_context(self._ca, self._insecure, cert))
+                except ssl.SSLError as exc:
+                    what = "the client certificate and key" if cert else "the certificate authority"
+                    raise config_error(f"cannot use {what} of the kubeconfig: {exc.reason or exc}") from None
+            return self._tls[1]
+
+    def open(self, timeout: float) -> socket.socket:
+        """A socket to the API server, TLS done when the server is https."""
+        sock = open_socket(self.host, self.port, self.proxy, timeout)
+        if not self.https:
+            return sock
+        try:
+            return self.ssl_context().wrap_socket(sock, server_hostname=self.server_name)
+        except BaseException:
+            sock.close()
+            raise
+
+    def headers(self) -> list[tuple[str, str]]:
+        out = [("Accept", "application/json, */*"), ("User-Agent", self.user_agent)]
+        out += list(self.credentials.headers().items())
+        out += [("Impersonate-Group", g) for g in self.credentials.impersonated_groups()]
+        return out
+
+    def _connection(self, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
+        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.timeout = timeout
+            if conn.sock is not None:
+                conn.sock.settimeout(timeout)
+            return conn, True
+        conn = _Connection(self, timeout)
+        self._local.conn = conn
+        return conn, False
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            conn.close()
+
+    def get(self, path: str, query: list[tuple[str, Any]], timeout: float,
+            max_body: int | None = None) -> tuple[int, bytes]:
+        """Status and body (at most `max_body` bytes of it, whatever the server sends: a server that
+        ignores limitBytes cannot make labcheck hold more); transport failures raise."""
+        url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
+        for attempt in (1, 2):
+            conn, reused = self._connection(timeout)
+            try:
+                conn.putrequest("GET", url, skip_accept_encoding=True)
+                for name, value in self.headers():
+                    conn.putheader(name, value)
+                conn.endheaders()
+                response = conn.getresponse()
+                body = response.read() if max_body is None else response.read(max_body)
+                if response.will_close or not response.isclosed():  # cut short: the rest is not read
+                    self._drop()
+                if response.status == 401:
+                    self.credentials.unauthorized()
+                return response.status, body
+            except _STALE:
+                self._drop()
+                if not reused or attempt == 2:  # an idle keep-alive connection the server closed
+                    raise
+            except BaseException:
+                self._drop()
+                raise
+        raise AssertionError("unreachable")
