@@ -61,6 +61,8 @@ def status_error(status: int, body: bytes | str | None, what: str) -> ClusterErr
         detail = str(data.get("message", "")) if isinstance(data, dict) else ""
     except (ValueError, TypeError):
         detail = ""
+    if status == 400 and b"HTTP request to an HTTPS server" in (body if isinstance(body, bytes) else b""):
+        detail = "the server speaks https, but the kubeconfig's server URL says http (or has no scheme)"
     detail = scrub(detail) or f"HTTP {status}"
     reasons = {401: ("unauthorized", False), 403: ("forbidden", False), 404: ("not_found", False),
                429: ("server_error", True)}

@@ -41,6 +41,8 @@ class Credentials:
         provider = self.user.get("auth-provider")
         if isinstance(provider, dict):
             self._check_provider(provider)
+        if self.user.get("tokenFile") and not self.user.get("token"):
+            self._token_file(str(self.user["tokenFile"]), "")  # unreadable: refused now, as kubectl does
 
     @property
     def uses_plugin(self) -> bool:

@@ -88,6 +88,7 @@ def _exec_info(plugin: dict[str, Any], cluster: dict[str, Any], interactive: boo
             ca = base64.b64encode(Path(cluster["certificate-authority"]).read_bytes()).decode()
         if ca:
             info["certificate-authority-data"] = ca
+        info["config"] = None  # client-go sends the (raw) extension, null when there is none
         for ext in cluster.get("extensions") or []:
             if isinstance(ext, dict) and ext.get("name") == "client.authentication.k8s.io/exec":
                 info["config"] = ext.get("extension")

@@ -59,18 +59,16 @@ def resolve(kubeconfig: str | None, context: str | None) -> Resolved:
     if errors:
         raise config_error("invalid configuration: " + (errors[0] if len(errors) == 1
                                                          else "[" + ", ".join(errors) + "]"))
-    return Resolved(name, cluster_name, normal_server(str(cluster["server"]), cluster, user),
+    return Resolved(name, cluster_name, normal_server(str(cluster["server"])),
                     ctx.get("namespace") or None, cluster, user, user_name)
 
 
-def normal_server(server: str, cluster: dict[str, Any], user: dict[str, Any]) -> str:
-    """client-go's DefaultServerURL: a server without a scheme is https when TLS is configured."""
+def normal_server(server: str) -> str:
+    """A server without a scheme is http, credentials and CA unused: kubectl decides that from the
+    server alone, before it reads the CA (client_config.go, IsConfigTransportTLS)."""
     parts = urlsplit(server)
     if not parts.scheme or not parts.netloc:
-        tls = any(cluster.get(k) for k in ("certificate-authority", "certificate-authority-data",
-                                           "insecure-skip-tls-verify")) or \
-            any(user.get(k) for k in ("client-certificate", "client-certificate-data"))
-        parts = urlsplit(("https://" if tls else "http://") + server)
+        parts = urlsplit("http://" + server)
     return parts._replace(scheme=parts.scheme.lower(), query="", fragment="").geturl()
 
 
