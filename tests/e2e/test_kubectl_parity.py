@@ -7,8 +7,11 @@ server's audit log records it, or the same kind of refusal. A new case is one ro
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shlex
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -182,3 +185,57 @@ def test_a_failing_plugin_speaks_to_the_user_through_stderr(world: World, tmp_pa
     kubectl, labcheck = _run_both(world, case, tmp_path)
     for run in (kubectl, labcheck):
         assert "plugin says: cannot log you in" in run.output
+
+
+def _exec_kubeconfig(world: World, folder: Path, namespace: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    world.write_support_files(folder)
+    ref = "ca-file/exec-expiring" + (f"/{namespace}" if namespace else "")
+    path = folder / "config"
+    path.write_text(kubeconfig_text(world, {"current": "c", "contexts": {"c": ref}}))
+    return path
+
+
+def _labcheck(world: World, *args: str, cwd: Path, log: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG"))}
+    env.update({"PARITY_LOG": str(log), "NO_COLOR": "1", "HOME": str(cwd)})
+    return subprocess.run([sys.executable, "-m", "labcheck", *args, "--lab", str(world.root / "lab")], cwd=cwd,
+                          env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+
+
+def _runs(log: Path) -> int:
+    return len([line for line in log.read_text().splitlines() if line.strip()]) if log.exists() else 0
+
+
+def test_one_plugin_run_per_run_however_long_it_polls(world: World, tmp_path: Path) -> None:
+    """A token that expires within 5 minutes is still good for 2: kubectl runs the plugin once,
+    and so does labcheck while it polls a pending check for 3 s and writes a receipt."""
+    config = _exec_kubeconfig(world, tmp_path / "kc", "parity-a")
+    log = tmp_path / "plugin.log"
+    proc = _labcheck(world, "step-01", "--kubeconfig", str(config), "--wait", "3", "--receipt",
+                     str(tmp_path / "receipt.json"), cwd=tmp_path, log=log)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # polled, still not done: the probe never exists
+    assert _runs(log) == 1
+
+
+def test_a_class_sharing_an_exec_plugin_kubeconfig_is_graded_with_one_plugin_run(
+        world: World, tmp_path: Path) -> None:
+    students = [f"s{i}" for i in range(10)]
+    for index, sid in enumerate(students):
+        ns = f"parity-{sid}"
+        world.cluster.kubectl("create", "namespace", ns, check=False)
+        if index % 2 == 0:
+            world.cluster.kubectl("create", "configmap", "parity-probe", namespace=ns, check=False)
+    config = _exec_kubeconfig(world, tmp_path / "kc")
+    rows = ["id,name,kubeconfig,namespace"] + [f"{sid},Student {sid},{config},parity-{sid}" for sid in students]
+    (tmp_path / "roster.csv").write_text("\n".join(rows) + "\n")
+    log = tmp_path / "plugin.log"
+    proc = _labcheck(world, "grade", "--roster", "roster.csv", "--steps", "step-01", "--out", "out", "--wait", "0",
+                     cwd=tmp_path, log=log)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # half the class is not done: graded, not errors
+    outcomes = {}
+    for sid in students:
+        report = json.loads((tmp_path / "out" / "students" / sid / "report.json").read_text())
+        outcomes[sid] = [c["status"] for s in report["steps"] for c in s["checks"]]
+    assert outcomes == {sid: ["passed" if i % 2 == 0 else "pending"] for i, sid in enumerate(students)}
+    assert _runs(log) == 1
