@@ -42,7 +42,8 @@ def cluster_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """--kubeconfig, --context, -n: which cluster and namespace to read."""
     options: list[Decorator] = [
         click.option("--kubeconfig", envvar="LABCHECK_KUBECONFIG", default=None,
-                     help="Kubeconfig file(s), ':'-separated (default: KUBECONFIG or ~/.kube/config)."),
+                     help="Kubeconfig file, which must exist, as kubectl's "
+                          "(default: the files in KUBECONFIG, merged, or ~/.kube/config)."),
         click.option("--context", envvar="LABCHECK_CONTEXT", default=None,
                      help="Kube context (default: current)."),
         click.option("-n", "--namespace", envvar="LABCHECK_NAMESPACE", default=None,
