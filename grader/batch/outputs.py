@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
+from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results, left_out
 from labcheck.batch.record import StudentRecord, read_record
 from labcheck.core.i18n import Lang
 from labcheck.core.results import Outcome
@@ -68,12 +68,14 @@ def read_batch_meta(out: Path) -> dict[str, Any] | None:
 
 
 def write_class(out: Path, records: Sequence[StudentRecord], gradebook: GradebookOptions, lang: Lang,
-                missing: Sequence[dict[str, Any]] = ()) -> None:
+                missing: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """Write the class outputs; return the ids the gradebook had to leave out (no id to match)."""
     from labcheck.batch.summary_html import summary_html
 
     write_text(out / "gradebook.csv", gradebook_csv(records, gradebook, missing))
     write_text(out / "junit.xml", class_junit(records, lang))
     write_text(out / "summary.html", summary_html(records, lang))
+    return left_out(records, gradebook, missing)
 
 
 def class_junit(records: Sequence[StudentRecord], lang: Lang) -> str:

@@ -58,6 +58,12 @@ class CheckResult:
     internal: bool = False
     attempts: int = 1
     duration_s: float = 0.0
+    visibility: str = "visible"  # visible | hidden | after_due_date (the check's spec)
+
+    @property
+    def visible(self) -> bool:
+        """Shown in full to the student; hidden checks show only that they exist and their points."""
+        return self.visibility == "visible"
 
     @property
     def message_id(self) -> str:
