@@ -59,6 +59,7 @@ class CheckResult:
     attempts: int = 1
     duration_s: float = 0.0
     visibility: str = "visible"  # visible | hidden | after_due_date (the check's spec)
+    offset_s: float = 0.0  # when the check started, seconds after the run did (wall-clock times)
 
     @property
     def visible(self) -> bool:
@@ -92,6 +93,15 @@ class StepResult:
     step_id: str
     title: Text
     checks: tuple[CheckResult, ...]
+    file: str = ""  # the step's YAML (Lab.step_file), for JUnit readers that link to a file
+
+    @property
+    def wall_s(self) -> float:
+        """Seconds from the step's first check starting to its last one ending (they overlap)."""
+        if not self.checks:
+            return 0.0
+        end = max(c.offset_s + c.duration_s for c in self.checks)
+        return max(0.0, end - min(c.offset_s for c in self.checks))
 
     @property
     def score(self) -> float:
