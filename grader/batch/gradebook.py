@@ -194,7 +194,7 @@ def gradescope_results(run: RunResult, lang: Lang) -> dict[str, Any]:
         tests.append({
             "name": f"{c.step_id} {c.check_id}: {c.title.get(lang)}",
             "score": c.score, "max_score": c.max_score,
-            "status": _STATUS.get(c.outcome, "failed"), "output": output,
+            "status": _STATUS.get(c.outcome, "failed"), "output": output, "visibility": c.visibility,
         })
     summary = f"{run.lab_title.get(lang)}: {number(run.score)}/{number(run.max_score)}"
     if run.cluster_problem is not None or run.ungraded_points > 0:

@@ -94,6 +94,8 @@ class StepResult:
     title: Text
     checks: tuple[CheckResult, ...]
     file: str = ""  # the step's YAML (Lab.step_file), for JUnit readers that link to a file
+    hidden_checks: int = 0  # checks left out of a student's view (core/visibility.py)
+    hidden_points: float = 0.0  # and what they are worth
 
     @property
     def wall_s(self) -> float:

@@ -135,6 +135,9 @@ def _suite(root: ET.Element, result: RunResult, index: int, step: StepResult, la
         "context": clean_xml(result.context, ID_LIMIT, newlines=False),
         "namespace": clean_xml(result.namespace, ID_LIMIT, newlines=False),
     }
+    if step.hidden_checks:
+        properties["hidden_checks"] = str(step.hidden_checks)
+        properties["hidden_points"] = num(step.hidden_points)
     if result.scenario_digest:
         properties["scenario_digest"] = clean_xml(result.scenario_digest, ID_LIMIT, newlines=False)
     if result.cluster_problem is not None:

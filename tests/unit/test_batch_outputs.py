@@ -79,7 +79,7 @@ def test_gradescope_tests_add_up() -> None:
         assert data["extra_data"]["max_score"] + data["extra_data"]["ungraded_points"] == \
             sum(c.points for c in run.checks)
         for t in tests:
-            assert set(t) == {"name", "score", "max_score", "status", "output"}
+            assert set(t) == {"name", "score", "max_score", "status", "output", "visibility"}
             assert t["status"] in ("passed", "failed") and 0 <= t["score"] <= t["max_score"]
         json.dumps(data)
     broken = gradescope_results(records()[2].run, "zh")
