@@ -134,8 +134,9 @@ def _done(records: Sequence[Any], out: Path, lang: Lang) -> None:
               help="Students graded at the same time.")
 @click.option("--timeout", envvar="LABCHECK_TIMEOUT", type=click.FloatRange(min=0), default=300.0,
               show_default=True, help="Seconds per student before they end as error (0: no limit).")
-@click.option("--wait", envvar="LABCHECK_WAIT", type=click.FloatRange(min=0), default=None,
-              help="Poll each check at most this many seconds (0: one look).")
+@click.option("--wait", envvar="LABCHECK_WAIT", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Poll each check at most this many seconds; 0 grades the state as it is, in one look "
+                   "(a class with unfinished steps would otherwise wait out every pending check).")
 @click.option("--resume/--no-resume", envvar="LABCHECK_RESUME", default=False,
               help="Skip students already graded in --out (ungraded ones are tried again).")
 @click.option("--shard", envvar="LABCHECK_SHARD", default=None,
@@ -149,7 +150,7 @@ def _done(records: Sequence[Any], out: Path, lang: Lang) -> None:
 @gradebook_options
 @exit_zero_option
 @lang_option
-def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float, wait: float | None,
+def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float, wait: float,
           resume: bool, shard: str | None, shards: int | None, kubeconfig: str | None,
           files_dir: str | None, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Grade every student of a roster; write per-student and class outputs to --out."""
