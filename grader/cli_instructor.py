@@ -224,7 +224,7 @@ def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_s
     """Turn submitted receipts into a gradebook and flag suspicious ones (exit 1 if any)."""
     from labcheck.batch.collect import collect as run_collect
     from labcheck.batch.collect import flags_csv, parse_time
-    from labcheck.batch.outputs import write_class
+    from labcheck.batch.outputs import write_class, write_student
     from labcheck.batch.roster import load_roster
     from labcheck.files import write_text
     from labcheck.loader import load_lab
@@ -242,6 +242,8 @@ def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_s
         Path(receipts), students, lab_obj, _steps(lab_obj, steps), lab_obj.digest(),
         window_start=start, window_end=end, shared_cluster_ok=shared_cluster)
     out_dir = Path(out)
+    for record in records:  # students/<id>/: gradescope/results.json, prairielearn/results.json, ...
+        write_student(out_dir, record, lang)
     _left_out(write_class(out_dir, records, gradebook, lang, missing), lang)
     write_text(out_dir / "flags.csv", flags_csv(flags, lang))
     for path in unknown:

@@ -38,6 +38,8 @@ class CheckRequest:
     verbose: bool = False
     receipt: str | None = None
     timeout: float | None = None  # the whole run, seconds
+    results_format: str | None = None  # gradescope | prairielearn | classroom: that host's results
+    results_file: str | None = None  # where they go (else stdout, instead of the report)
 
 
 def resolve_steps(lab: Lab, steps: list[str], all_steps: bool) -> list[str]:
@@ -152,6 +154,17 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     return dataclasses.replace(result, scenario_digest=lab.digest())
 
 
+def autograder_results(result: RunResult, host: str, lang: Lang) -> str:
+    import json
+
+    from labcheck.autograders import classroom_result, gradescope_results, prairielearn_results
+
+    make = {"gradescope": gradescope_results, "prairielearn": prairielearn_results,
+            "classroom": classroom_result}
+    data = make[host](result, lang)
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
 def run_check(request: CheckRequest) -> ExitCode:
     from labcheck.core.visibility import student_view
     from labcheck.loader import load_lab
@@ -167,7 +180,19 @@ def run_check(request: CheckRequest) -> ExitCode:
         sys.stderr.write("\r\033[K")
     report = ReportOptions(lang=request.lang, color=request.color, verbose=request.verbose)
     shown = student_view(result)  # reports never show hidden checks
-    sys.stdout.write(REPORTERS[request.output](shown, report))
+    if request.results_format is not None:  # hidden checks: by the host's visibility, or redacted
+        results = autograder_results(result, request.results_format, request.lang)
+        if request.results_file:
+            from labcheck.files import write_text
+
+            try:
+                write_text(Path(request.results_file), results)
+            except OSError as exc:
+                raise LabcheckError(f"{request.results_file}: cannot write: {exc.strerror or exc}") from None
+        else:
+            sys.stdout.write(results)
+    if request.results_format is None or request.results_file:
+        sys.stdout.write(REPORTERS[request.output](shown, report))
     if request.junit_xml:
         Path(request.junit_xml).write_text(REPORTERS["junit"](shown, report), encoding="utf-8")
     if request.json_report:

@@ -1,4 +1,4 @@
-"""Class gradebook CSV (plain, or as Canvas and Moodle import it) and Gradescope results.json.
+"""Class gradebook CSV: plain, or as Canvas and Moodle import it.
 
 An ungraded step (the cluster could not answer) is never written as 0: it is ERROR or empty.
 """
@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from labcheck.batch.record import StudentRecord
 from labcheck.core.i18n import Lang, tr
-from labcheck.core.results import Outcome, RunResult, StepResult
+from labcheck.core.results import Outcome, StepResult
 
 ErrorStyle = Literal["ERROR", "empty"]
 Preset = Literal["plain", "canvas", "moodle"]
@@ -174,37 +174,3 @@ def gradebook_csv(records: Sequence[StudentRecord], options: GradebookOptions,
     for _, cells in sorted(rows, key=lambda r: r[0]):
         writer.writerow(cells)
     return out.getvalue()
-
-
-_STATUS = {Outcome.PASSED: "passed"}
-
-
-def gradescope_results(run: RunResult, lang: Lang) -> dict[str, Any]:
-    """Gradescope autograder results.json: per-check tests whose scores add up to `score`.
-
-    Ungraded checks count for 0 of 0 (as in labcheck's own score) and say ERROR in their output.
-    """
-    tests = []
-    for c in run.checks:
-        output = c.message.get(lang)
-        if not c.graded:
-            output = tr("batch.ungraded", lang, message=output)
-        elif c.outcome is not Outcome.PASSED and c.hint is not None:
-            output = f"{output}\n{c.hint.get(lang)}"
-        tests.append({
-            "name": f"{c.step_id} {c.check_id}: {c.title.get(lang)}",
-            "score": c.score, "max_score": c.max_score,
-            "status": _STATUS.get(c.outcome, "failed"), "output": output, "visibility": c.visibility,
-        })
-    summary = f"{run.lab_title.get(lang)}: {number(run.score)}/{number(run.max_score)}"
-    if run.cluster_problem is not None or run.ungraded_points > 0:
-        problem = run.cluster_problem.get(lang) if run.cluster_problem else ""
-        summary += "\n" + tr("batch.ungraded", lang, message=problem)
-    return {
-        "score": run.score,
-        "output": summary,
-        "tests": tests,
-        "extra_data": {"lab": run.lab_id, "max_score": run.max_score,
-                       "ungraded_points": run.ungraded_points, "labcheck_version": run.labcheck_version,
-                       "started_at": run.started_at},
-    }

@@ -3,7 +3,7 @@
     out/batch.json                          what was graded (lab, steps, digest, shard, students)
     out/students/<id>/record.json           the run, reloadable (resume, merge, class outputs)
     out/students/<id>/junit.xml, report.json
-    out/students/<id>/gradescope/results.json
+    out/students/<id>/gradescope/results.json, prairielearn/results.json
     out/gradebook.csv, out/junit.xml (a testsuite per student), out/summary.html
 """
 
@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results, left_out
+from labcheck.autograders import gradescope_results, prairielearn_results
+from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, left_out
 from labcheck.batch.record import StudentRecord, read_record
 from labcheck.core.i18n import Lang
 from labcheck.files import write_json, write_text
@@ -35,6 +36,7 @@ def write_student(out: Path, record: StudentRecord, lang: Lang) -> None:
     folder = student_dir(out, record.id)
     write_json(folder / "record.json", record.to_dict())
     write_json(folder / "gradescope" / "results.json", gradescope_results(record.run, lang))
+    write_json(folder / "prairielearn" / "results.json", prairielearn_results(record.run, lang))
     from labcheck.reporters import REPORTERS, ReportOptions
 
     options = ReportOptions(lang=lang, color=False)
