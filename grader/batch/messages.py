@@ -35,7 +35,7 @@ register_messages({
         "zh": "未写入 gradebook.csv：学生列没有值（LMS 无法匹配这一行）",
     },
     "gradebook.feedback": {"en": "{score}/{max} points.", "zh": "{score}/{max} 分。"},
-    "gradebook.feedback_todo": {"en": "Still to do: {checks}.", "zh": "仍需完成：{checks}。"},
+    "gradebook.feedback_todo": {"en": "Still to do: {checks}", "zh": "仍需完成：{checks}"},
     "gradebook.feedback_hidden": {"en": "{count} hidden check(s) not passed.",
                                   "zh": "{count} 项隐藏检查未通过。"},
     "gradebook.feedback_ungraded": {
