@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -37,6 +37,12 @@ class CheckSpec(BaseModel):
     )
     interval: float | None = Field(
         None, gt=0, le=600, description="Seconds between two looks (default: the lab's interval)."
+    )
+    visibility: Literal["visible", "hidden", "after_due_date"] = Field(
+        "visible",
+        description="Who sees the check: `hidden` and `after_due_date` checks count in a student's own "
+                    "run, which shows only how many there are and their points (never what they check); "
+                    "instructors' `grade` reports them in full; Gradescope gets the same visibility.",
     )
 
     #: False for kinds that only read local files: one look is enough.

@@ -123,7 +123,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         key = "quiz.unanswered_multi" if len(spec.answer) > 1 else "quiz.unanswered"
         return Finding(Outcome.PENDING, msg(key, id=spec.id, choices="|".join(ids), file=shown),
                        {"answer": "one of " + ", ".join(ids)}, {"answer": "-"})
-    expected = {"answer": ",".join(sorted(spec.answer))}
+    # never the right choice: reports, JSON and JUnit show `expected` to the student
+    expected = {"answer": ("every right choice of " if len(spec.answer) > 1 else "one of ") + ", ".join(ids)}
     actual = {"answer": ",".join(sorted(given))}
     evidence = {"file": shown, "answer": ",".join(given)}
     unknown = [g for g in given if g not in ids]

@@ -56,6 +56,12 @@ def main() -> None:
 @click.option("-o", "--output", envvar="LABCHECK_OUTPUT",
               type=click.Choice(["text", "json", "junit", "markdown"]),
               default="text", show_default=True, help="Report format on stdout.")
+@click.option("--format", "results_format", envvar="LABCHECK_FORMAT",
+              type=click.Choice(["gradescope", "prairielearn", "classroom"]), default=None,
+              help="Also an autograder's results: Gradescope's or PrairieLearn's results.json, GitHub "
+                   "Classroom's runner result (to --results-file, else instead of the report on stdout).")
+@click.option("--results-file", envvar="LABCHECK_RESULTS_FILE", type=click.Path(dir_okay=False), default=None,
+              help="Where --format writes its results (e.g. /autograder/results/results.json).")
 @click.option("--junit-xml", envvar="LABCHECK_JUNIT_XML", type=click.Path(dir_okay=False), default=None,
               help="Also write JUnit XML to this file.")
 @click.option("--json-report", envvar="LABCHECK_JSON_REPORT", type=click.Path(dir_okay=False),
@@ -78,8 +84,11 @@ def main() -> None:
 def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | None,
           context: str | None, namespace: str | None, output: str, junit_xml: str | None,
           json_report: str | None, lang: Lang | None, wait: float | None, timeout: float | None,
-          watch: bool, files_dir: str, receipt: str | None, verbose: bool, color: bool | None) -> None:
+          watch: bool, files_dir: str, receipt: str | None, verbose: bool, color: bool | None,
+          results_format: str | None, results_file: str | None) -> None:
     """Grade STEPS (e.g. step-04) against the cluster."""
+    if results_file and not results_format:
+        raise click.UsageError("--results-file needs --format gradescope|prairielearn|classroom")
     from labcheck.session import CheckRequest, run_check
 
     request = CheckRequest(
@@ -87,7 +96,8 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         namespace=namespace, output=output, junit_xml=junit_xml, json_report=json_report,
         lang=lang or default_lang(), wait=wait, files_dir=Path(files_dir),
         color=_use_color(color, sys.stdout), verbose=verbose, receipt=receipt, timeout=timeout,
-        watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None,
+        watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None, results_format=results_format,
+        results_file=results_file,
     )
     sys.exit(int(run_check(request)))
 

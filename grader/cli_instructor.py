@@ -22,17 +22,22 @@ def tr(key: str, lang: Lang, **params: Any) -> str:
 
 
 def gradebook_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """How gradebook.csv looks, for the LMS that imports it."""
+    """How gradebook.csv looks, for the LMS that imports it: a preset, then single columns."""
     options = [
+        click.option("--gradebook", "gradebook_preset", envvar="LABCHECK_GRADEBOOK",
+                     type=click.Choice(["plain", "canvas", "moodle"]), default="plain", show_default=True,
+                     help="Columns as the LMS's importer reads them (docs/instructors.md); "
+                          "the options below change single columns of it."),
         click.option("--id-column", envvar="LABCHECK_ID_COLUMN", default="id", show_default=True,
-                     help="Header of the student column (Canvas: 'SIS User ID', Moodle: 'Email address')."),
+                     help="Header of the student column (Moodle: 'Email address')."),
         click.option("--id-field", envvar="LABCHECK_ID_FIELD", type=click.Choice(["id", "sis_id", "email"]),
                      default="id", show_default=True, help="Roster field written in that column."),
         click.option("--name-column", envvar="LABCHECK_NAME_COLUMN", default="name", show_default=True,
                      help="Header of the name column ('' leaves names out)."),
         click.option("--step-column", envvar="LABCHECK_STEP_COLUMN", default="{step}", show_default=True,
                      help="Header of each step's column: {step}, {lab}, {max} are filled in."),
-        click.option("--total-column", envvar="LABCHECK_TOTAL_COLUMN", default="total", show_default=True),
+        click.option("--total-column", envvar="LABCHECK_TOTAL_COLUMN", default="total", show_default=True,
+                     help="Header of the total column ('' leaves it out)."),
         click.option("--errors", "error_style", envvar="LABCHECK_ERRORS",
                      type=click.Choice(["ERROR", "empty"]), default="ERROR", show_default=True,
                      help="What an ungraded (error) cell shows; never 0."),
@@ -44,12 +49,32 @@ def gradebook_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-def _gradebook(kw: dict[str, Any]) -> Any:
-    from labcheck.batch.gradebook import GradebookOptions
+_COLUMN_OPTIONS = {"id_column": "id_column", "id_field": "id_field", "name_column": "name_column",
+                   "step_column": "step_column", "total_column": "total_column", "error_style": "errors",
+                   "points_row": "points_row"}
+_CANVAS_FIXED = ("id_column", "id_field", "name_column")
 
-    return GradebookOptions(id_column=kw["id_column"], id_field=kw["id_field"], name_column=kw["name_column"],
-                            step_column=kw["step_column"], total_column=kw["total_column"],
-                            errors=kw["error_style"], points_row=kw["points_row"])
+
+def _gradebook(kw: dict[str, Any], lang: Lang) -> Any:
+    """The preset, with the column options given on the command line (or LABCHECK_*) on top."""
+    from click.core import ParameterSource
+
+    from labcheck.batch.gradebook import preset
+
+    ctx = click.get_current_context()
+    name = kw["gradebook_preset"]
+    given = {field: kw[param] for param, field in _COLUMN_OPTIONS.items()
+             if ctx.get_parameter_source(param) not in (ParameterSource.DEFAULT, None)}
+    if name == "canvas" and any(p in given for p in _CANVAS_FIXED):
+        raise click.UsageError("--gradebook canvas writes Canvas's own student columns (Student, ID, "
+                               "SIS User ID, SIS Login ID, Section): leave out --id-column, --id-field "
+                               "and --name-column")
+    return preset(name, lang=lang, **given)
+
+
+def _left_out(ids: Sequence[str], lang: Lang) -> None:
+    for sid in ids:
+        click.echo(f"{sid}: {tr('gradebook.left_out', lang)}", err=True)
 
 
 def _steps(lab: Any, steps: str) -> list[str]:
@@ -109,8 +134,9 @@ def _done(records: Sequence[Any], out: Path, lang: Lang) -> None:
               help="Students graded at the same time.")
 @click.option("--timeout", envvar="LABCHECK_TIMEOUT", type=click.FloatRange(min=0), default=300.0,
               show_default=True, help="Seconds per student before they end as error (0: no limit).")
-@click.option("--wait", envvar="LABCHECK_WAIT", type=click.FloatRange(min=0), default=None,
-              help="Poll each check at most this many seconds (0: one look).")
+@click.option("--wait", envvar="LABCHECK_WAIT", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Poll each check at most this many seconds; 0 grades the state as it is, in one look "
+                   "(a class with unfinished steps would otherwise wait out every pending check).")
 @click.option("--resume/--no-resume", envvar="LABCHECK_RESUME", default=False,
               help="Skip students already graded in --out (ungraded ones are tried again).")
 @click.option("--shard", envvar="LABCHECK_SHARD", default=None,
@@ -124,7 +150,7 @@ def _done(records: Sequence[Any], out: Path, lang: Lang) -> None:
 @gradebook_options
 @exit_zero_option
 @lang_option
-def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float, wait: float | None,
+def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float, wait: float,
           resume: bool, shard: str | None, shards: int | None, kubeconfig: str | None,
           files_dir: str | None, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Grade every student of a roster; write per-student and class outputs to --out."""
@@ -135,6 +161,7 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
     from labcheck.loader import load_lab
 
     lang = lang or default_lang()
+    gradebook = _gradebook(kw, lang)  # a usage error before anyone is graded
     lab_obj = load_lab(lab)
     step_ids = _steps(lab_obj, steps)
     students = load_roster(roster)
@@ -152,7 +179,7 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
     records = grade_roster(lab_obj, step_ids, students, options, grade_fn)
     wanted = {s.id for s in students}
     records = [r for r in read_records(out_dir) if r.id in wanted] if resume else records
-    write_class(out_dir, records, _gradebook(kw), lang)
+    _left_out(write_class(out_dir, records, gradebook, lang), lang)
     _done(records, out_dir, lang)
     sys.exit(int(_batch_exit(records, exit_zero=exit_zero)))
 
@@ -168,10 +195,11 @@ def merge(inputs: tuple[str, ...], out: str, exit_zero: bool, lang: Lang | None,
     from labcheck.batch.outputs import merge_results, write_class
 
     lang = lang or default_lang()
+    gradebook = _gradebook(kw, lang)
     out_dir = Path(out)
     records, missing = merge_results([Path(p) for p in inputs], out_dir)
     from_missing = [{"id": sid, "index": 10**9} for sid in missing]
-    write_class(out_dir, records, _gradebook(kw), lang, from_missing)
+    _left_out(write_class(out_dir, records, gradebook, lang, from_missing), lang)
     for sid in missing:
         click.echo(f"{sid}: {tr('collect.missing', lang)}", err=True)
     _done(records, out_dir, lang)
@@ -196,12 +224,13 @@ def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_s
     """Turn submitted receipts into a gradebook and flag suspicious ones (exit 1 if any)."""
     from labcheck.batch.collect import collect as run_collect
     from labcheck.batch.collect import flags_csv, parse_time
-    from labcheck.batch.outputs import write_class
+    from labcheck.batch.outputs import write_class, write_student
     from labcheck.batch.roster import load_roster
     from labcheck.files import write_text
     from labcheck.loader import load_lab
 
     lang = lang or default_lang()
+    gradebook = _gradebook(kw, lang)
     try:
         start = parse_time(window_start) if window_start else None
         end = parse_time(window_end) if window_end else None
@@ -213,7 +242,9 @@ def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_s
         Path(receipts), students, lab_obj, _steps(lab_obj, steps), lab_obj.digest(),
         window_start=start, window_end=end, shared_cluster_ok=shared_cluster)
     out_dir = Path(out)
-    write_class(out_dir, records, _gradebook(kw), lang, missing)
+    for record in records:  # students/<id>/: gradescope/results.json, prairielearn/results.json, ...
+        write_student(out_dir, record, lang)
+    _left_out(write_class(out_dir, records, gradebook, lang, missing), lang)
     write_text(out_dir / "flags.csv", flags_csv(flags, lang))
     for path in unknown:
         click.echo(tr("collect.unknown_file", lang, path=path), err=True)

@@ -23,6 +23,8 @@ register_messages({
     "explain.hint": {"en": "      hint: {hint}", "zh": "      提示：{hint}"},
     "explain.question": {"en": "      question: {question}", "zh": "      问题：{question}"},
     "explain.choices": {"en": "      choices: {choices}", "zh": "      选项：{choices}"},
+    "explain.hidden": {"en": "  and {count} hidden check(s) ({points} pts), graded by your instructor",
+                       "zh": "  另有 {count} 项隐藏检查（{points} 分），由老师评分"},
 })
 
 _COMMON = set(CheckSpec.model_fields)
@@ -66,7 +68,10 @@ def render_explain(lab: Lab, step_ids: list[str], lang: Lang) -> str:
         lines.append(tr("explain.step", lang, step=step_id, title=step.title.get(lang)))
         if step.summary:
             lines.append("  " + step.summary.get(lang))
+        hidden = [c for c in step.checks if c.visibility != "visible"]
         for check in step.checks:
+            if check in hidden:
+                continue
             kind = str(getattr(check, "kind", "?"))
             lines.append(tr("explain.check", lang, id=check.id, title=check.title.get(lang),
                             points=_points(check.points), kind=kind))
@@ -83,5 +88,8 @@ def render_explain(lab: Lab, step_ids: list[str], lang: Lang) -> str:
                 lines.append(tr("explain.needs", lang, deps=", ".join(check.depends_on)))
             if check.hint:
                 lines.append(tr("explain.hint", lang, hint=check.hint.get(lang)))
+        if hidden:
+            lines.append(tr("explain.hidden", lang, count=len(hidden),
+                            points=_points(sum(c.points for c in hidden))))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -27,6 +27,11 @@ def check_graph(step: StepSpec, line_of: LineOf, source: str) -> list[str]:
             elif dep == check.id:
                 errors.append(f"{source}:{line_of(('checks', i, 'depends_on', j))}: "
                               f"checks[{i}].depends_on[{j}]: a check cannot depend on itself")
+            elif check.visibility == "visible" and step.checks[index[dep]].visibility != "visible":
+                # its "skipped: <dep> did not pass" would tell the student about the hidden check
+                errors.append(f"{source}:{line_of(('checks', i, 'depends_on', j))}: "
+                              f"checks[{i}].depends_on[{j}]: a visible check cannot depend on "
+                              f"'{dep}', which is {step.checks[index[dep]].visibility}")
     if errors:
         return errors
     cycle = find_cycle({c.id: list(c.depends_on) for c in step.checks})

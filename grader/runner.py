@@ -196,7 +196,7 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         step = lab.step(step_id)
         states = {s.spec.id: s for s in order if s.step_id == step_id}
         steps.append(StepResult(step_id, step.title, tuple(
-            _record(states[c.id]) for c in step.checks)))
+            _record(states[c.id], start) for c in step.checks), file=lab.step_file(step_id)))
     return RunResult(
         lab_id=lab.id, lab_title=lab.spec.title, steps=tuple(steps),
         pass_threshold=lab.spec.pass_threshold, context=options.context,
@@ -215,7 +215,7 @@ def _out_of_time(state: _State, limit: float, now: float) -> None:
     state.graded = state.finding.outcome is not Outcome.ERROR
 
 
-def _record(state: _State) -> CheckResult:
+def _record(state: _State, run_start: float) -> CheckResult:
     finding = state.finding
     assert finding is not None
     spec = state.spec
@@ -225,6 +225,7 @@ def _record(state: _State) -> CheckResult:
         message=finding.message, expected=dict(finding.expected), actual=dict(finding.actual),
         evidence=dict(finding.evidence), graded=state.graded, internal=finding.internal,
         attempts=state.attempts, duration_s=round(max(0.0, state.finished - state.started), 3),
+        visibility=spec.visibility, offset_s=round(max(0.0, state.started - run_start), 3),
     )
 
 

@@ -38,6 +38,8 @@ class CheckRequest:
     verbose: bool = False
     receipt: str | None = None
     timeout: float | None = None  # the whole run, seconds
+    results_format: str | None = None  # gradescope | prairielearn | classroom: that host's results
+    results_file: str | None = None  # where they go (else stdout, instead of the report)
 
 
 def resolve_steps(lab: Lab, steps: list[str], all_steps: bool) -> list[str]:
@@ -107,7 +109,8 @@ def _progress(lang: Lang, always: bool = False) -> Any:
     last: list[str] = [""]
 
     def show(elapsed: float, waiting: list[Any]) -> None:
-        first = waiting[0][1].title.get(lang) if waiting else ""
+        visible = [w for w in waiting if w[1].visibility == "visible"]  # never a hidden check's title
+        first = visible[0][1].title.get(lang) if visible else ""
         line = tr("cli.waiting", lang, elapsed=int(elapsed), count=len(waiting), first=first)
         if tty:
             sys.stderr.write("\r\033[K" + line[:200])
@@ -151,7 +154,19 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     return dataclasses.replace(result, scenario_digest=lab.digest())
 
 
+def autograder_results(result: RunResult, host: str, lang: Lang) -> str:
+    import json
+
+    from labcheck.autograders import classroom_result, gradescope_results, prairielearn_results
+
+    make = {"gradescope": gradescope_results, "prairielearn": prairielearn_results,
+            "classroom": classroom_result}
+    data = make[host](result, lang)
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
 def run_check(request: CheckRequest) -> ExitCode:
+    from labcheck.core.visibility import student_view
     from labcheck.loader import load_lab
     from labcheck.reporters import REPORTERS, ReportOptions
 
@@ -164,16 +179,30 @@ def run_check(request: CheckRequest) -> ExitCode:
     if progress is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     report = ReportOptions(lang=request.lang, color=request.color, verbose=request.verbose)
-    sys.stdout.write(REPORTERS[request.output](result, report))
+    shown = student_view(result)  # reports never show hidden checks
+    if request.results_format is not None:  # hidden checks: by the host's visibility, or redacted
+        results = autograder_results(result, request.results_format, request.lang)
+        if request.results_file:
+            from labcheck.files import write_text
+
+            try:
+                write_text(Path(request.results_file), results)
+            except OSError as exc:
+                raise LabcheckError(f"{request.results_file}: cannot write: {exc.strerror or exc}") from None
+        else:
+            sys.stdout.write(results)
+    if request.results_format is None or request.results_file:
+        sys.stdout.write(REPORTERS[request.output](shown, report))
     if request.junit_xml:
-        Path(request.junit_xml).write_text(REPORTERS["junit"](result, report), encoding="utf-8")
+        Path(request.junit_xml).write_text(REPORTERS["junit"](shown, report), encoding="utf-8")
     if request.json_report:
-        Path(request.json_report).write_text(REPORTERS["json"](result, report), encoding="utf-8")
-    if request.receipt:
+        Path(request.json_report).write_text(REPORTERS["json"](shown, report), encoding="utf-8")
+    if request.receipt:  # all checks: the instructor's `collect` grades hidden ones from it too
         from labcheck.receipts import write_receipt
 
         write_receipt(request.receipt, result, lab, kubeconfig=request.kubeconfig, context=request.context)
     if result.cluster_problem is not None:
         sys.stderr.write(f"labcheck: {result.cluster_problem.get(request.lang)}\n"
                          f"{tr('cluster.hint', request.lang)}\n")
-    return result.exit_code
+    # a bug in a hidden check still says so (exit 3); otherwise the exit code matches what is shown
+    return result.exit_code if result.exit_code is ExitCode.INTERNAL_ERROR else shown.exit_code

@@ -66,6 +66,17 @@ class Lab:
     def step(self, step_id: str) -> StepSpec:
         return self.steps[step_id]
 
+    def step_file(self, step_id: str) -> str:
+        """The step's YAML as a path a reader can find: as the lab was given, or for a built-in lab
+        its place in labcheck's source tree (scenarios/pods/step-04.yaml)."""
+        from importlib.resources import files
+
+        root = Path(self.root)
+        builtin = Path(str(files("labcheck.scenarios")))
+        if root.resolve().parent == builtin.resolve():
+            return f"scenarios/{root.name}/{step_id}.yaml"
+        return (root / f"{step_id}.yaml").as_posix()
+
     def digest(self) -> str:
         """The lab's scenario digest, read once per loaded lab (batch grading asks per student)."""
         if self._digest is None:

@@ -93,8 +93,9 @@ def receipt_run(receipt: dict[str, Any], lab: Lab, step_ids: list[str]) -> RunRe
                 step_id=step_id, check_id=spec.id, kind=spec.kind,
                 title=spec.title, hint=spec.hint, points=spec.points, outcome=outcome,
                 message=msg(f"collect.{outcome}"), evidence={str(k): str(v) for k, v in evidence.items()},
-                graded=outcome is not Outcome.ERROR and bool(entry.get("graded", True))))
-        steps.append(StepResult(step_id, step.title, tuple(results)))
+                graded=outcome is not Outcome.ERROR and bool(entry.get("graded", True)),
+                visibility=spec.visibility))
+        steps.append(StepResult(step_id, step.title, tuple(results), file=lab.step_file(step_id)))
     cluster = receipt.get("cluster") if isinstance(receipt.get("cluster"), dict) else {}
     return RunResult(lab_id=lab.id, lab_title=lab.spec.title, steps=tuple(steps),
                      pass_threshold=lab.spec.pass_threshold, context=str(receipt.get("context", "")),

@@ -1,4 +1,4 @@
-"""Class gradebook CSV (Canvas/Moodle import) and Gradescope results.json, from student records.
+"""Class gradebook CSV: plain, or as Canvas and Moodle import it.
 
 An ungraded step (the cluster could not answer) is never written as 0: it is ERROR or empty.
 """
@@ -13,10 +13,16 @@ from typing import Any, Literal
 
 from labcheck.batch.record import StudentRecord
 from labcheck.core.i18n import Lang, tr
-from labcheck.core.results import Outcome, RunResult
+from labcheck.core.results import Outcome, StepResult
 
 ErrorStyle = Literal["ERROR", "empty"]
+Preset = Literal["plain", "canvas", "moodle"]
 ID_FIELDS = ("id", "sis_id", "email")
+# Canvas's student columns, in the order lib/gradebook_importer.rb accepts them: Student, ID, then
+# SIS User ID + SIS Login ID, then Section. ID (Canvas's own user id) stays blank: a numeric roster
+# id there would be read as another Canvas user's id; Canvas then matches by SIS ids, then by name.
+CANVAS_LEAD = (("Student", "name"), ("ID", ""), ("SIS User ID", "sis_id"), ("SIS Login ID", "email"),
+               ("Section", ""))
 
 
 @dataclass(frozen=True)
@@ -25,9 +31,32 @@ class GradebookOptions:
     id_field: str = "id"  # which roster field fills it: id, sis_id or email
     name_column: str = "name"  # "" leaves the name out
     step_column: str = "{step}"  # template: {step}, {lab}, {max}
-    total_column: str = "total"
+    total_column: str = "total"  # "" leaves the total out (an LMS computes its own)
     errors: ErrorStyle = "ERROR"
     points_row: bool = False  # Canvas's "Points Possible" row under the header
+    canvas: bool = False  # Canvas's student columns (CANVAS_LEAD) instead of id and name
+    feedback_column: str = ""  # template: a feedback column after each step ("" none)
+    require_id: bool = False  # leave out rows with an empty id (Moodle cannot match them)
+    lang: Lang = "en"  # language of the feedback columns
+
+
+# What `--gradebook NAME` means; options given on the command line win over these.
+PRESETS: dict[str, dict[str, Any]] = {
+    "plain": {},
+    # blank is "no change" in Canvas; a total column would be imported as one more assignment
+    "canvas": {"canvas": True, "step_column": "{lab} {step}", "total_column": "", "errors": "empty",
+               "points_row": True, "require_id": True},
+    # Moodle refuses the whole file for one non-numeric grade ("badgrade"); empty is "no grade";
+    # the course total is Moodle's own, so no total column either
+    "moodle": {"id_column": "Email address", "id_field": "email", "name_column": "Full name",
+               "step_column": "{lab} {step}", "total_column": "", "errors": "empty",
+               "feedback_column": "{lab} {step} feedback", "require_id": True},
+}
+
+
+def preset(name: str, **given: Any) -> GradebookOptions:
+    """A preset with the options given explicitly on top."""
+    return GradebookOptions(**(PRESETS[name] | given))
 
 
 def number(value: float) -> str:
@@ -51,6 +80,47 @@ def _max_points(records: Sequence[StudentRecord]) -> dict[str, float]:
     return out
 
 
+def _lead_headers(options: GradebookOptions) -> list[str]:
+    if options.canvas:
+        return [header for header, _ in CANVAS_LEAD]
+    return [options.id_column] + ([options.name_column] if options.name_column else [])
+
+
+def _lead(student: dict[str, Any], options: GradebookOptions) -> list[str]:
+    if options.canvas:
+        return [str(student.get(field) or "") if field else "" for _, field in CANVAS_LEAD]
+    ident = str(student.get(options.id_field) or "")
+    return [ident] + ([str(student.get("name", ""))] if options.name_column else [])
+
+
+def _matchable(student: dict[str, Any], options: GradebookOptions) -> bool:
+    fields = [f for _, f in CANVAS_LEAD if f] if options.canvas else [options.id_field]
+    return any(str(student.get(f) or "").strip() for f in fields)
+
+
+def left_out(records: Sequence[StudentRecord], options: GradebookOptions,
+             missing: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """Student ids whose row `require_id` leaves out: nothing the LMS could match it by."""
+    if not options.require_id:
+        return []
+    students = [r.student for r in records] + list(missing)
+    return [str(s.get("id")) for s in students if not _matchable(s, options)]
+
+
+def step_feedback(step: StepResult, lang: Lang) -> str:
+    """One line a student may read: score, and the titles of visible checks still to do."""
+    if step.ungraded_points > 0:
+        return tr("gradebook.feedback_ungraded", lang)
+    todo = [c.title.get(lang) for c in step.checks if c.outcome is not Outcome.PASSED and c.visible]
+    hidden = sum(1 for c in step.checks if c.outcome is not Outcome.PASSED and not c.visible)
+    text = tr("gradebook.feedback", lang, score=number(step.score), max=number(step.max_score))
+    if todo:
+        text += " " + tr("gradebook.feedback_todo", lang, checks="; ".join(todo))
+    if hidden:
+        text += " " + tr("gradebook.feedback_hidden", lang, count=hidden)
+    return text
+
+
 def gradebook_csv(records: Sequence[StudentRecord], options: GradebookOptions,
                   missing: Sequence[dict[str, Any]] = ()) -> str:
     """One row per student in roster order; `missing` students (no result at all) get empty cells."""
@@ -58,71 +128,49 @@ def gradebook_csv(records: Sequence[StudentRecord], options: GradebookOptions,
     maxima = _max_points(records)
     lab = records[0].run.lab_id if records else ""
     marker = "ERROR" if options.errors == "ERROR" else ""
-    step_headers = [options.step_column.format(step=s, lab=lab, max=number(maxima.get(s, 0))) for s in steps]
-    header = [options.id_column] + ([options.name_column] if options.name_column else [])
-    header += step_headers + [options.total_column]
+    feedback = bool(options.feedback_column)
+    header = _lead_headers(options)
+    for s in steps:
+        fill = {"step": s, "lab": lab, "max": number(maxima.get(s, 0))}
+        header.append(options.step_column.format(**fill))
+        if feedback:
+            header.append(options.feedback_column.format(**fill))
+    total = bool(options.total_column)
+    if total:
+        header.append(options.total_column)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     if options.points_row:
-        lead = ["Points Possible"] + ([""] if options.name_column else [])
-        writer.writerow(lead + [number(maxima.get(s, 0)) for s in steps]
-                        + [number(sum(maxima.values()))])
+        lead = ["Points Possible"] + [""] * (len(_lead_headers(options)) - 1)
+        points: list[str] = []
+        for s in steps:
+            points += [number(maxima.get(s, 0))] + ([""] if feedback else [])
+        writer.writerow(lead + points + ([number(sum(maxima.values()))] if total else []))
+    skip = set(left_out(records, options, missing))
+    per_step = 2 if feedback else 1
     rows: list[tuple[int, list[str]]] = []
     for record in records:
+        if record.id in skip:
+            continue
         cells = _lead(record.student, options)
         by_step = {s.step_id: s for s in record.run.steps}
         for step_id in steps:
             step = by_step.get(step_id)
             if step is None:
-                cells.append("")
-            elif step.ungraded_points > 0:
-                cells.append(marker)
-            else:
-                cells.append(number(step.score))
-        cells.append(marker if record.has_error else number(record.run.score))
+                cells += [""] * per_step
+                continue
+            cells.append(marker if step.ungraded_points > 0 else number(step.score))
+            if feedback:
+                cells.append(step_feedback(step, options.lang))
+        if total:
+            cells.append(marker if record.has_error else number(record.run.score))
         rows.append((record.index, cells))
     for student in missing:
-        rows.append((int(student.get("index", 0)), _lead(student, options) + [""] * (len(steps) + 1)))
+        if str(student.get("id")) in skip:
+            continue
+        rows.append((int(student.get("index", 0)),
+                     _lead(student, options) + [""] * (len(steps) * per_step + total)))
     for _, cells in sorted(rows, key=lambda r: r[0]):
         writer.writerow(cells)
     return out.getvalue()
-
-
-def _lead(student: dict[str, Any], options: GradebookOptions) -> list[str]:
-    ident = str(student.get(options.id_field) or "")
-    return [ident] + ([str(student.get("name", ""))] if options.name_column else [])
-
-
-_STATUS = {Outcome.PASSED: "passed"}
-
-
-def gradescope_results(run: RunResult, lang: Lang) -> dict[str, Any]:
-    """Gradescope autograder results.json: per-check tests whose scores add up to `score`.
-
-    Ungraded checks count for 0 of 0 (as in labcheck's own score) and say ERROR in their output.
-    """
-    tests = []
-    for c in run.checks:
-        output = c.message.get(lang)
-        if not c.graded:
-            output = tr("batch.ungraded", lang, message=output)
-        elif c.outcome is not Outcome.PASSED and c.hint is not None:
-            output = f"{output}\n{c.hint.get(lang)}"
-        tests.append({
-            "name": f"{c.step_id} {c.check_id}: {c.title.get(lang)}",
-            "score": c.score, "max_score": c.max_score,
-            "status": _STATUS.get(c.outcome, "failed"), "output": output,
-        })
-    summary = f"{run.lab_title.get(lang)}: {number(run.score)}/{number(run.max_score)}"
-    if run.cluster_problem is not None or run.ungraded_points > 0:
-        problem = run.cluster_problem.get(lang) if run.cluster_problem else ""
-        summary += "\n" + tr("batch.ungraded", lang, message=problem)
-    return {
-        "score": run.score,
-        "output": summary,
-        "tests": tests,
-        "extra_data": {"lab": run.lab_id, "max_score": run.max_score,
-                       "ungraded_points": run.ungraded_points, "labcheck_version": run.labcheck_version,
-                       "started_at": run.started_at},
-    }

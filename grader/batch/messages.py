@@ -30,6 +30,18 @@ register_messages({
         "en": "ERROR: ungraded, the cluster could not answer; regrade before publishing. {message}",
         "zh": "错误：未评分，集群无法应答；发布前请重新评分。{message}",
     },
+    "gradebook.left_out": {
+        "en": "left out of gradebook.csv: no value for its student column (the LMS could not match the row)",
+        "zh": "未写入 gradebook.csv：学生列没有值（LMS 无法匹配这一行）",
+    },
+    "gradebook.feedback": {"en": "{score}/{max} points.", "zh": "{score}/{max} 分。"},
+    "gradebook.feedback_todo": {"en": "Still to do: {checks}", "zh": "仍需完成：{checks}"},
+    "gradebook.feedback_hidden": {"en": "{count} hidden check(s) not passed.",
+                                  "zh": "{count} 项隐藏检查未通过。"},
+    "gradebook.feedback_ungraded": {
+        "en": "Not graded yet: the cluster could not answer. This is not a zero.",
+        "zh": "尚未评分：集群无法应答。这不是零分。",
+    },
     "html.title": {"en": "Class summary: {lab}", "zh": "班级汇总：{lab}"},
     "html.generated": {
         "en": "{students} students, generated {when} by labcheck {version}",

@@ -3,7 +3,7 @@
     out/batch.json                          what was graded (lab, steps, digest, shard, students)
     out/students/<id>/record.json           the run, reloadable (resume, merge, class outputs)
     out/students/<id>/junit.xml, report.json
-    out/students/<id>/gradescope/results.json
+    out/students/<id>/gradescope/results.json, prairielearn/results.json
     out/gradebook.csv, out/junit.xml (a testsuite per student), out/summary.html
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
+from labcheck.autograders import gradescope_results, prairielearn_results
+from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, left_out
 from labcheck.batch.record import StudentRecord, read_record
 from labcheck.core.i18n import Lang
-from labcheck.core.results import Outcome
 from labcheck.files import write_json, write_text
 from labcheck.reporters.safe import clean_xml
 
@@ -36,6 +36,7 @@ def write_student(out: Path, record: StudentRecord, lang: Lang) -> None:
     folder = student_dir(out, record.id)
     write_json(folder / "record.json", record.to_dict())
     write_json(folder / "gradescope" / "results.json", gradescope_results(record.run, lang))
+    write_json(folder / "prairielearn" / "results.json", prairielearn_results(record.run, lang))
     from labcheck.reporters import REPORTERS, ReportOptions
 
     options = ReportOptions(lang=lang, color=False)
@@ -68,33 +69,34 @@ def read_batch_meta(out: Path) -> dict[str, Any] | None:
 
 
 def write_class(out: Path, records: Sequence[StudentRecord], gradebook: GradebookOptions, lang: Lang,
-                missing: Sequence[dict[str, Any]] = ()) -> None:
+                missing: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """Write the class outputs; return the ids the gradebook had to leave out (no id to match)."""
     from labcheck.batch.summary_html import summary_html
 
     write_text(out / "gradebook.csv", gradebook_csv(records, gradebook, missing))
     write_text(out / "junit.xml", class_junit(records, lang))
     write_text(out / "summary.html", summary_html(records, lang))
+    return left_out(records, gradebook, missing)
 
 
 def class_junit(records: Sequence[StudentRecord], lang: Lang) -> str:
+    """A testsuite per student; testcase classname `<student>.<lab>.<step>` and name the check id, so
+    classname + name is unique across the file (GitLab keeps only the first of equal pairs)."""
+    from labcheck.reporters.junit import ID_LIMIT, add_case, counts, seconds, to_xml
+
     lab = records[0].run.lab_id if records else "labcheck"
-    root = ET.Element("testsuites", name=lab)
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    time_total = 0.0
-    for record in sorted(records, key=lambda r: r.index):
+    ordered = sorted(records, key=lambda r: r.index)
+    root = ET.Element("testsuites", name=clean_xml(lab, ID_LIMIT, newlines=False))
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for record in ordered:
         run = record.run
-        checks = run.checks
-        counts = {
-            "tests": len(checks),
-            "failures": sum(1 for c in checks if c.outcome in (Outcome.FAILED, Outcome.PENDING)),
-            "errors": sum(1 for c in checks if c.outcome is Outcome.ERROR),
-            "skipped": sum(1 for c in checks if c.outcome is Outcome.SKIPPED),
-        }
-        attrib = {"name": record.id, **{k: str(v) for k, v in counts.items()},
-                  "time": f"{run.duration_s:.3f}"}
-        suite = ET.SubElement(root, "testsuite", {k: clean_xml(v, newlines=False) for k, v in attrib.items()})
+        student = clean_xml(record.id, ID_LIMIT, newlines=False)
+        suite_counts = counts(run.checks)
+        attrib = {"name": student, **{k: str(v) for k, v in suite_counts.items()},
+                  "time": seconds(run.duration_s), "package": clean_xml(run.lab_id, ID_LIMIT, newlines=False)}
         if run.started_at:
-            suite.set("timestamp", run.started_at[:19])
+            attrib["timestamp"] = clean_xml(run.started_at[:19], 64, newlines=False)
+        suite = ET.SubElement(root, "testsuite", attrib)
         props = ET.SubElement(suite, "properties")
         for key in ("name", "email", "sis_id"):
             if record.student.get(key):
@@ -102,24 +104,34 @@ def class_junit(records: Sequence[StudentRecord], lang: Lang) -> str:
                               value=clean_xml(record.student[key], newlines=False))
         ET.SubElement(props, "property", name="score", value=f"{run.score:g}")
         ET.SubElement(props, "property", name="max_score", value=f"{run.max_score:g}")
-        for c in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"{run.lab_id}.{c.step_id}",
-                                 name=c.check_id, time=f"{c.duration_s:.3f}")
-            text = clean_xml(c.message.get(lang))
-            if c.outcome in (Outcome.FAILED, Outcome.PENDING):
-                ET.SubElement(case, "failure", message=text, type=str(c.outcome)).text = text
-            elif c.outcome is Outcome.ERROR:
-                ET.SubElement(case, "error", message=text, type="error").text = text
-            elif c.outcome is Outcome.SKIPPED:
-                ET.SubElement(case, "skipped", message=text)
-        for key, count in counts.items():
-            totals[key] += count
-        time_total += run.duration_s
+        for step in run.steps:
+            classname = clean_xml(f"{record.id}.{run.lab_id}.{step.step_id}", 3 * ID_LIMIT, newlines=False)
+            for c in step.checks:
+                add_case(suite, classname, c, lang, verbose=False,
+                         name=clean_xml(c.check_id, ID_LIMIT, newlines=False))
+        for key in totals:
+            totals[key] += suite_counts[key]
     for key, total in totals.items():
         root.set(key, str(total))
-    root.set("time", f"{time_total:.3f}")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    root.set("time", seconds(_class_wall(ordered)))
+    return to_xml(root)
+
+
+def _class_wall(records: Sequence[StudentRecord]) -> float:
+    """Wall-clock seconds from the first student's start to the last one's end (students are graded
+    in parallel, so their times do not add up); the longest run when start times are unknown."""
+    import datetime as dt
+
+    spans = []
+    for record in records:
+        try:
+            start = dt.datetime.fromisoformat(record.run.started_at).timestamp()
+        except ValueError:
+            return max((r.run.duration_s for r in records), default=0.0)
+        spans.append((start, start + record.run.duration_s))
+    if not spans:
+        return 0.0
+    return max(end for _, end in spans) - min(start for start, _ in spans)
 
 
 def merge_results(inputs: Sequence[Path], out: Path) -> tuple[list[StudentRecord], list[str]]:

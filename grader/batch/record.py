@@ -29,7 +29,8 @@ def check_to_dict(c: CheckResult) -> dict[str, Any]:
         "hint": c.hint.model_dump() if c.hint else None, "points": c.points, "outcome": str(c.outcome),
         "message": c.message.model_dump(), "expected": dict(c.expected), "actual": dict(c.actual),
         "evidence": dict(c.evidence), "graded": c.graded, "internal": c.internal,
-        "attempts": c.attempts, "duration_s": c.duration_s,
+        "attempts": c.attempts, "duration_s": c.duration_s, "visibility": c.visibility,
+        "offset_s": c.offset_s,
     }
 
 
@@ -41,7 +42,7 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
         "started_at": run.started_at, "duration_s": run.duration_s,
         "cluster_problem": run.cluster_problem.model_dump() if run.cluster_problem else None,
         "identity": dict(run.identity),
-        "steps": [{"step_id": s.step_id, "title": s.title.model_dump(),
+        "steps": [{"step_id": s.step_id, "title": s.title.model_dump(), "file": s.file,
                    "checks": [check_to_dict(c) for c in s.checks]} for s in run.steps],
     }
 
@@ -54,8 +55,9 @@ def run_from_dict(data: dict[str, Any]) -> RunResult:
                     expected=c.get("expected", {}), actual=c.get("actual", {}),
                     evidence=c.get("evidence", {}), graded=bool(c.get("graded", True)),
                     internal=bool(c.get("internal", False)), attempts=int(c.get("attempts", 1)),
-                    duration_s=float(c.get("duration_s", 0.0)))
-        for c in s["checks"])) for s in data["steps"])
+                    duration_s=float(c.get("duration_s", 0.0)),
+                    visibility=str(c.get("visibility", "visible")), offset_s=float(c.get("offset_s", 0.0)))
+        for c in s["checks"]), file=str(s.get("file", ""))) for s in data["steps"])
     problem = data.get("cluster_problem")
     return RunResult(
         lab_id=data["lab_id"], lab_title=_text(data["lab_title"]), steps=steps,
@@ -74,8 +76,9 @@ def ungraded_run(lab: Lab, step_ids: list[str], student: Student, problem: Text,
 
     steps = tuple(StepResult(step_id, lab.step(step_id).title, tuple(
         CheckResult(step_id=step_id, check_id=c.id, kind=c.kind, title=c.title, hint=c.hint,
-                    points=c.points, outcome=Outcome.ERROR, message=problem, graded=False)
-        for c in lab.step(step_id).checks)) for step_id in step_ids)
+                    points=c.points, outcome=Outcome.ERROR, message=problem, graded=False,
+                    visibility=c.visibility)
+        for c in lab.step(step_id).checks), file=lab.step_file(step_id)) for step_id in step_ids)
     return RunResult(lab_id=lab.id, lab_title=lab.spec.title, steps=steps,
                      pass_threshold=lab.spec.pass_threshold, context=student.context or "",
                      namespace=student.namespace or "", labcheck_version=__version__,

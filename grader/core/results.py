@@ -58,6 +58,13 @@ class CheckResult:
     internal: bool = False
     attempts: int = 1
     duration_s: float = 0.0
+    visibility: str = "visible"  # visible | hidden | after_due_date (the check's spec)
+    offset_s: float = 0.0  # when the check started, seconds after the run did (wall-clock times)
+
+    @property
+    def visible(self) -> bool:
+        """Shown in full to the student; hidden checks show only that they exist and their points."""
+        return self.visibility == "visible"
 
     @property
     def message_id(self) -> str:
@@ -86,6 +93,17 @@ class StepResult:
     step_id: str
     title: Text
     checks: tuple[CheckResult, ...]
+    file: str = ""  # the step's YAML (Lab.step_file), for JUnit readers that link to a file
+    hidden_checks: int = 0  # checks left out of a student's view (core/visibility.py)
+    hidden_points: float = 0.0  # and what they are worth
+
+    @property
+    def wall_s(self) -> float:
+        """Seconds from the step's first check starting to its last one ending (they overlap)."""
+        if not self.checks:
+            return 0.0
+        end = max(c.offset_s + c.duration_s for c in self.checks)
+        return max(0.0, end - min(c.offset_s for c in self.checks))
 
     @property
     def score(self) -> float:

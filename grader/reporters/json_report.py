@@ -48,6 +48,7 @@ def check_json(check: CheckResult, lang: Lang) -> dict[str, Any]:
         "points": number(check.points),
         "score": number(check.score),
         "graded": check.graded,
+        "visibility": check.visibility,
         "message": _text(check.message, lang, MESSAGE_LIMIT),
         "message_id": check.message_id,
         "expected": clean_map(check.expected, VALUE_LIMIT, max_items=MAX_ITEMS),
@@ -68,6 +69,8 @@ def step_json(step: StepResult, lang: Lang) -> dict[str, Any]:
         "total_points": number(step.total_points),
         "ungraded_points": number(step.ungraded_points),
         "status": step.outcome.value,
+        "hidden_checks": step.hidden_checks,
+        "hidden_points": number(step.hidden_points),
         "checks": [check_json(check, lang) for check in step.checks],
     }
 

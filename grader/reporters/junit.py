@@ -7,16 +7,18 @@
 
 Every string goes through `safe.clean_xml` first, so a hostile log (`]]>`, NUL, escape sequences,
 lone surrogates, megabytes) still yields well-formed XML that validates against
-`grader/data/junit.xsd`.
+`grader/data/junit.xsd` and keeps to Jenkins' junit-10.xsd (tests/unit/test_junit_consumers.py):
+no `disabled`, times as `15.057`, `file` (the step's YAML) on the testsuite, suite times that are
+wall-clock time (checks of a step overlap) rather than sums.
 """
 
 from __future__ import annotations
 
 import math
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
-
-from junit_xml import TestCase, TestSuite, to_xml_report_string
 
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
@@ -64,30 +66,64 @@ def _body(check: CheckResult, lang: Lang, verbose: bool) -> str:
     return clean_xml("\n".join(line for line in lines if line), BODY_LIMIT)
 
 
-def _case(lab_id: str, step: StepResult, check: CheckResult, lang: Lang, verbose: bool) -> TestCase:
+def seconds(value: float) -> str:
+    """A time attribute: seconds with milliseconds (`15.057`), never float noise or an exponent:
+    Jenkins' junit-10.xsd (SUREFIRE_TIME) accepts only digits and a decimal point."""
+    return f"{_seconds(value):.3f}"
+
+
+def counts(checks: Sequence[CheckResult]) -> dict[str, int]:
+    """tests/failures/errors/skipped as JUnit counts them (pending is a failure: not passed)."""
+    return {
+        "tests": len(checks),
+        "failures": sum(1 for c in checks if c.outcome in (Outcome.FAILED, Outcome.PENDING)),
+        "errors": sum(1 for c in checks if c.outcome is Outcome.ERROR),
+        "skipped": sum(1 for c in checks if c.outcome is Outcome.SKIPPED),
+    }
+
+
+def add_case(parent: ET.Element, classname: str, check: CheckResult, lang: Lang, verbose: bool,
+             name: str | None = None) -> ET.Element:
+    """One testcase with at most one failure/error/skipped child (as junit-10.xsd expects)."""
     title = clean_xml(check.title.get(lang), TITLE_LIMIT, newlines=False)
     check_id = clean_xml(check.check_id, ID_LIMIT, newlines=False)
-    case = TestCase(
-        name=label("junit.case", lang, id=check_id, title=title) if title else check_id,
-        classname=f"{lab_id}.{clean_xml(step.step_id, ID_LIMIT, newlines=False)}",
-        elapsed_sec=_seconds(check.duration_s),
-    )
+    if name is None:
+        name = label("junit.case", lang, id=check_id, title=title) if title else check_id
+    case = ET.SubElement(parent, "testcase", name=name, classname=classname,
+                         time=seconds(check.duration_s))
     outcome = check.outcome
     if outcome is Outcome.PASSED:
         return case
     message = clean_xml(check.message.get(lang), MESSAGE_LIMIT, newlines=False) or outcome_word(outcome, lang)
     body = _body(check, lang, verbose)
     if outcome in (Outcome.FAILED, Outcome.PENDING):
-        case.add_failure_info(message=message, output=body, failure_type=outcome.value)
+        ET.SubElement(case, "failure", message=message, type=outcome.value).text = body
     elif outcome is Outcome.ERROR:
-        case.add_error_info(message=message, output=body, error_type=outcome.value)
+        ET.SubElement(case, "error", message=message, type=outcome.value).text = body
     else:
-        case.add_skipped_info(message=message, output=body if verbose else None)
+        ET.SubElement(case, "skipped", message=message).text = body if verbose else None
     return case
 
 
-def _suite(result: RunResult, index: int, step: StepResult, lang: Lang, verbose: bool) -> TestSuite:
+def _properties(parent: ET.Element, values: dict[str, str]) -> None:
+    props = ET.SubElement(parent, "properties")
+    for key, value in values.items():
+        ET.SubElement(props, "property", name=key, value=value)
+
+
+def _suite(root: ET.Element, result: RunResult, index: int, step: StepResult, lang: Lang,
+           verbose: bool) -> None:
     lab_id = clean_xml(result.lab_id, ID_LIMIT, newlines=False)
+    step_id = clean_xml(step.step_id, ID_LIMIT, newlines=False)
+    attrib = {"name": step_id, **{k: str(v) for k, v in counts(step.checks).items()},
+              "time": seconds(step.wall_s), "id": str(index), "package": lab_id}
+    if result.started_at:
+        attrib["timestamp"] = clean_xml(result.started_at, 64, newlines=False)
+    if result.cluster:
+        attrib["hostname"] = clean_xml(result.cluster, ID_LIMIT, newlines=False)
+    if step.file:  # junit-10.xsd allows `file` on a testsuite, not on a testcase
+        attrib["file"] = clean_xml(step.file, ID_LIMIT, newlines=False)
+    suite = ET.SubElement(root, "testsuite", attrib)
     properties = {
         "lab": lab_id,
         "title": clean_xml(step.title.get(lang), TITLE_LIMIT, newlines=False),
@@ -99,37 +135,47 @@ def _suite(result: RunResult, index: int, step: StepResult, lang: Lang, verbose:
         "context": clean_xml(result.context, ID_LIMIT, newlines=False),
         "namespace": clean_xml(result.namespace, ID_LIMIT, newlines=False),
     }
+    if step.hidden_checks:
+        properties["hidden_checks"] = str(step.hidden_checks)
+        properties["hidden_points"] = num(step.hidden_points)
     if result.scenario_digest:
         properties["scenario_digest"] = clean_xml(result.scenario_digest, ID_LIMIT, newlines=False)
     if result.cluster_problem is not None:
         properties["cluster_problem"] = clean_xml(result.cluster_problem.get(lang), MESSAGE_LIMIT,
                                                   newlines=False)
-    return TestSuite(
-        name=clean_xml(step.step_id, ID_LIMIT, newlines=False),
-        test_cases=[_case(lab_id, step, check, lang, verbose) for check in step.checks],
-        hostname=clean_xml(result.cluster, ID_LIMIT, newlines=False) or None,
-        id=str(index),
-        package=lab_id,
-        timestamp=clean_xml(result.started_at, 64, newlines=False) or None,
-        properties=properties,
-    )
+    _properties(suite, properties)
+    for check in step.checks:
+        add_case(suite, f"{lab_id}.{step_id}", check, lang, verbose)
 
 
-def _problem_suite(result: RunResult, lang: Lang) -> TestSuite:
+def _problem_suite(root: ET.Element, result: RunResult, lang: Lang) -> None:
     """When the cluster could not be used and no step ran: one error, so an LMS does not see a pass."""
     lab_id = clean_xml(result.lab_id, ID_LIMIT, newlines=False)
     message = clean_xml(result.cluster_problem.get(lang) if result.cluster_problem else "",
                         MESSAGE_LIMIT, newlines=False) or outcome_word(Outcome.ERROR, lang)
-    case = TestCase(name=label("cluster", lang), classname=f"{lab_id}.cluster")
-    case.add_error_info(message=message, output=message, error_type=Outcome.ERROR.value)
-    return TestSuite(name=lab_id, test_cases=[case], id="0", package=lab_id,
-                     properties={"lab": lab_id, "score": "0", "max_score": "0"})
+    suite = ET.SubElement(root, "testsuite", name=lab_id, tests="1", failures="0", errors="1", skipped="0",
+                          time="0.000", id="0", package=lab_id)
+    _properties(suite, {"lab": lab_id, "score": "0", "max_score": "0"})
+    case = ET.SubElement(suite, "testcase", name=label("cluster", lang), classname=f"{lab_id}.cluster",
+                         time="0.000")
+    ET.SubElement(case, "error", message=message, type=Outcome.ERROR.value).text = message
+
+
+def to_xml(root: ET.Element) -> str:
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def render(result: RunResult, options: ReportOptions) -> str:
-    suites = [_suite(result, index, step, options.lang, options.verbose)
-              for index, step in enumerate(result.steps)]
-    if not suites and result.cluster_problem is not None:
-        suites = [_problem_suite(result, options.lang)]
-    xml: str = to_xml_report_string(suites, prettyprint=True)
-    return xml if xml.endswith("\n") else xml + "\n"
+    checks = result.checks if result.steps else ()
+    totals = counts(checks)
+    root = ET.Element("testsuites", name=clean_xml(result.lab_id, ID_LIMIT, newlines=False),
+                      tests=str(totals["tests"]), failures=str(totals["failures"]),
+                      errors=str(totals["errors"]), time=seconds(result.duration_s))
+    for index, step in enumerate(result.steps):
+        _suite(root, result, index, step, options.lang, options.verbose)
+    if not result.steps and result.cluster_problem is not None:
+        _problem_suite(root, result, options.lang)
+        root.set("tests", "1")
+        root.set("errors", "1")
+    return to_xml(root)

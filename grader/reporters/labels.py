@@ -69,6 +69,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "report.left": {"en": "still to do: {checks}", "zh": "仍需完成：{checks}"},
     "report.all_done": {"en": "Everything checked passes. Well done!", "zh": "所有检查均已通过，做得好！"},
     "report.no_checks": {"en": "no checks were run", "zh": "没有运行任何检查"},
+    "report.hidden": {"en": "{count} hidden check(s), {points} point(s): graded by your instructor",
+                      "zh": "{count} 项隐藏检查，共 {points} 分：由老师评分"},
     # JUnit / Markdown only
     "report.junit.case": {"en": "{id}: {title}", "zh": "{id}：{title}"},
     "report.md.title": {"en": "labcheck: {title}", "zh": "labcheck：{title}"},

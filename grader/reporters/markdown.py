@@ -58,6 +58,8 @@ def _step(step: StepResult, lang: Lang) -> list[str]:
         points = f"{num(check.score)}/{num(check.points)}" if check.graded else f"-/{num(check.points)}"
         title = escape(check.title.get(lang), 200) or escape(check.check_id, 100)
         lines.append(f"| {escape(symbol, 100)} | {title} | {points} | {_details(check, lang)} |")
+    if step.hidden_checks:
+        lines += ["", escape(label("hidden", lang, count=step.hidden_checks, points=num(step.hidden_points)))]
     return lines
 
 

@@ -116,6 +116,8 @@ def _step(step: StepResult, lang: Lang, style: _Style, verbose: bool) -> list[st
         lines.append(f"  {symbol} {row}")
         if check.outcome is not Outcome.PASSED or verbose:
             lines += ["      " + detail for detail in _details(check, lang, verbose)]
+    if step.hidden_checks:
+        lines.append("  · " + label("hidden", lang, count=step.hidden_checks, points=num(step.hidden_points)))
     return lines
 
 

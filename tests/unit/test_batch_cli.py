@@ -6,7 +6,9 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
 from tests.cli_run import labcheck
@@ -59,3 +61,27 @@ def test_usage_problems_exit_2_with_one_clear_line(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "INDEX/COUNT" in proc.stderr
     proc = labcheck("grade", "--roster", "roster.csv", "--steps", "step-99", cwd=tmp_path)
     assert proc.returncode == 2 and "no step 'step-99'" in proc.stderr
+
+
+def test_grade_takes_one_look_unless_wait_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class with unfinished steps must not wait out the lab's timeout for every pending check."""
+    from click.testing import CliRunner
+
+    from labcheck.batch import run
+    from labcheck.cli import main
+
+    setup(tmp_path, 1)
+    seen: list[float | None] = []
+    real = run.default_grade_fn
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["wait"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "default_grade_fn", spy)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LABCHECK_WAIT", raising=False)
+    CliRunner().invoke(main, ["grade", "--roster", "roster.csv", "--steps", "step-04", "--out", "a"])
+    CliRunner().invoke(main, ["grade", "--roster", "roster.csv", "--steps", "step-04", "--out", "b",
+                              "--wait", "15"])
+    assert seen == [0.0, 15.0]

@@ -30,7 +30,7 @@ def make_run(outcomes: dict[str, Outcome] | None = None, default: Outcome = Outc
                                       message=Text.same(f"{key} {outcome}"),
                                       graded=outcome is not Outcome.ERROR,
                                       evidence=(evidence or {}).get(key, {}), duration_s=0.5))
-        built.append(StepResult(step_id, lab.step(step_id).title, tuple(checks)))
+        built.append(StepResult(step_id, lab.step(step_id).title, tuple(checks), file=lab.step_file(step_id)))
     return RunResult(lab_id=lab.id, lab_title=lab.spec.title, steps=tuple(built),
                      pass_threshold=lab.spec.pass_threshold, namespace="ns", labcheck_version="0.1.0",
                      started_at="2026-11-20T10:00:00+00:00", duration_s=1.5, cluster_problem=problem)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import xmlschema
 
-from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, gradescope_results
+from labcheck.autograders import gradescope_results
+from labcheck.batch.gradebook import GradebookOptions, gradebook_csv
 from labcheck.batch.outputs import class_junit
 from labcheck.batch.record import StudentRecord, run_from_dict, run_to_dict
 from labcheck.batch.summary_html import summary_html
@@ -79,7 +80,8 @@ def test_gradescope_tests_add_up() -> None:
         assert data["extra_data"]["max_score"] + data["extra_data"]["ungraded_points"] == \
             sum(c.points for c in run.checks)
         for t in tests:
-            assert set(t) == {"name", "score", "max_score", "status", "output"}
+            assert set(t) == {"name", "number", "score", "max_score", "status", "output", "output_format",
+                              "tags", "visibility"}
             assert t["status"] in ("passed", "failed") and 0 <= t["score"] <= t["max_score"]
         json.dumps(data)
     broken = gradescope_results(records()[2].run, "zh")

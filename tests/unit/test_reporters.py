@@ -30,7 +30,7 @@ TOP_KEYS = {"schema_version", "lab", "context", "namespace", "started_at", "dura
             "steps"}
 STEP_KEYS = {"id", "title", "score", "max_score", "status", "checks"}
 CHECK_KEYS = {"id", "kind", "title", "status", "points", "score", "graded", "message", "message_id", "expected", "actual",
-              "evidence", "hint", "attempts", "duration_s"}
+              "evidence", "hint", "attempts", "duration_s", "visibility"}
 
 
 def check(check_id: str, outcome: Outcome, points: float = 1.0, step: str = "step-04",
@@ -258,7 +258,7 @@ def test_junit_validates_and_counts_match(lang: Lang, schema: xmlschema.XMLSchem
     assert failed is not None and pending is not None
     assert failed.get("type") == "failed" and pending.get("type") == "pending"
     assert "type=NodePort" in (failed.text or "") and "type=ClusterIP" in (failed.text or "")
-    assert cases["http"].find("error") is not None and cases["http"].get("time") == "1.500000"
+    assert cases["http"].find("error") is not None and cases["http"].get("time") == "1.500"
     assert cases["logs"].find("skipped") is not None
     for case in step4.findall("testcase"):  # at most one result element, as Jenkins' junit-10 wants
         assert len([e for e in case if e.tag in ("failure", "error", "skipped")]) <= 1

@@ -39,6 +39,7 @@ def test_all_pass_in_one_round(tmp_path: Path) -> None:
     assert result.exit_code is ExitCode.OK and result.percent == 100
     assert clock.now == 0.0  # no sleeping when a single look is enough
     assert cluster.calls.count(("list", "Pod", "default")) == 1
+    assert result.steps[0].file.endswith("/step-01.yaml")  # JUnit's testsuite@file
 
 
 def test_polls_until_timeout_and_reports_last_seen(tmp_path: Path) -> None:
