@@ -23,6 +23,9 @@ class StepShortcutGroup(click.Group):
     """Treats an unknown command name (or a check option: `labcheck --watch step-02`) as `check`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:  # bare `labcheck`: the help is the answer, exit 0
+            click.echo(ctx.get_help())
+            ctx.exit(0)
         if args and args[0].startswith("-") and args[0] not in GROUP_OPTIONS \
                 and not ctx.resilient_parsing:
             args = ["check", *args]

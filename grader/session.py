@@ -152,11 +152,17 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
 
 
 def run_check(request: CheckRequest) -> ExitCode:
+    from labcheck.files import prepare_output, write_output
     from labcheck.loader import load_lab
     from labcheck.reporters import REPORTERS, ReportOptions
 
     lab = load_lab(request.lab)
     step_ids = resolve_steps(lab, request.steps, request.all_steps)
+    outputs = {"--junit-xml": request.junit_xml, "--json-report": request.json_report,
+               "--receipt": request.receipt}
+    for option, path in outputs.items():
+        if path:
+            prepare_output(path, option)  # a path that cannot be written: exit 2 before grading
     progress = _progress(request.lang, always=request.watch is not None)
     result = grade(lab, step_ids, kubeconfig=request.kubeconfig, context=request.context,
                    namespace=request.namespace, files_dir=request.files_dir, wait=request.wait,
@@ -166,13 +172,18 @@ def run_check(request: CheckRequest) -> ExitCode:
     report = ReportOptions(lang=request.lang, color=request.color, verbose=request.verbose)
     sys.stdout.write(REPORTERS[request.output](result, report))
     if request.junit_xml:
-        Path(request.junit_xml).write_text(REPORTERS["junit"](result, report), encoding="utf-8")
+        write_output(request.junit_xml, REPORTERS["junit"](result, report), "--junit-xml")
     if request.json_report:
-        Path(request.json_report).write_text(REPORTERS["json"](result, report), encoding="utf-8")
+        write_output(request.json_report, REPORTERS["json"](result, report), "--json-report")
     if request.receipt:
         from labcheck.receipts import write_receipt
 
-        write_receipt(request.receipt, result, lab, kubeconfig=request.kubeconfig, context=request.context)
+        try:
+            write_receipt(request.receipt, result, lab, kubeconfig=request.kubeconfig,
+                          context=request.context)
+        except OSError as exc:
+            raise LabcheckError(f"--receipt {request.receipt}: cannot write: "
+                                f"{exc.strerror or type(exc).__name__}") from None
     if result.cluster_problem is not None:
         sys.stderr.write(f"labcheck: {result.cluster_problem.get(request.lang)}\n"
                          f"{tr('cluster.hint', request.lang)}\n")
