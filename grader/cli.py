@@ -67,7 +67,8 @@ def main() -> None:
 @click.option("--wait", envvar="LABCHECK_WAIT", type=click.FloatRange(min=0), default=None,
               help="Poll each check at most this many seconds (0: one look).")
 @click.option("--timeout", envvar="LABCHECK_TIMEOUT", type=click.FloatRange(min=0), default=None,
-              help="End the whole run within this many seconds, however slow the cluster answers.")
+              help="End the whole run within this many seconds, however slow the cluster answers "
+                   "(0: no limit).")
 @click.option("--watch", envvar="LABCHECK_WATCH", is_flag=True,
               help="Re-check until everything passes (or --wait seconds, default 600), with progress.")
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False),

@@ -135,7 +135,8 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
                 timeout = options.watch
             elif options.wait is not None:
                 timeout = min(timeout, options.wait)
-            timeout = min(timeout, run_end - start)
+            if spec.needs_cluster:  # a local file (a quiz) is read at once, whatever --timeout says
+                timeout = max(0.0, min(timeout, run_end - start))
             state = _State(step_id, spec, start + timeout, spec.interval or defaults.interval)
             state.deps = [by_id[d] for d in spec.depends_on]
             by_id[check_id] = state
@@ -147,7 +148,7 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         for state in order:
             if state.final:
                 continue
-            over = clock() >= run_end
+            over = state.spec.needs_cluster and clock() >= run_end
             if over and state.finding is not None:  # the last look stands
                 _out_of_time(state, limit or 0, clock())
                 continue
@@ -221,7 +222,7 @@ def _record(state: _State) -> CheckResult:
     spec = state.spec
     return CheckResult(
         step_id=state.step_id, check_id=spec.id, kind=spec.kind,  # type: ignore[attr-defined]
-        title=spec.title, hint=spec.hint, points=spec.points, outcome=finding.outcome,
+        title=spec.title, hint=finding.hint or spec.hint, points=spec.points, outcome=finding.outcome,
         message=finding.message, expected=dict(finding.expected), actual=dict(finding.actual),
         evidence=dict(finding.evidence), graded=state.graded, internal=finding.internal,
         attempts=state.attempts, duration_s=round(max(0.0, state.finished - state.started), 3),

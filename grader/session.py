@@ -72,7 +72,7 @@ def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | N
     try:
         cluster, target = connect(kubeconfig, context)
         if deadline is not None:
-            cluster.deadline, cluster.time_limit = deadline, deadline - time.monotonic()
+            cluster.deadline = deadline
     except ClusterError as exc:
         return Connection(None, context or "", "", namespace or default_namespace,
                           msg("cluster.config", message=exc.message), {})
@@ -87,6 +87,8 @@ def checked_connection(reader: Any, target: Any, ns: str,
     try:
         exists = namespace_exists()
     except ClusterError as exc:
+        if exc.text is not None and exc.text.key == "run.time_limit":  # --timeout, not the cluster
+            return Connection(None, target.context, target.cluster, ns, exc.text, {})
         return Connection(None, target.context, target.cluster, ns,
                           msg("cluster.unreachable", context=target.context, server=target.server,
                               message=exc.message), {})
@@ -131,12 +133,16 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     from labcheck.net import http_get
     from labcheck.runner import RunOptions, run_lab
 
+    if timeout is not None and timeout <= 0:
+        timeout = None  # --timeout 0: no limit (as coreutils' `timeout 0`)
     began = time.monotonic()
     deadline = began + timeout if timeout is not None else None
     needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
     conn = Connection(None, context or "", "", namespace or lab.spec.defaults.namespace, None, {})
     if needs_cluster:
         conn = (opener or open_cluster)(kubeconfig, context, namespace, lab.spec.defaults.namespace, deadline)
+        if timeout is not None and hasattr(conn.cluster, "time_limit"):
+            conn.cluster.time_limit = timeout  # what the learner gave, for messages
 
     def get(url: str, seconds: float) -> HttpResult:  # plain HTTP never outlives the run either
         if deadline is not None:

@@ -39,6 +39,7 @@ class Finding:
     actual: Mapping[str, str] = field(default_factory=dict)  # field -> what the cluster shows
     evidence: Mapping[str, str] = field(default_factory=dict)  # uids, node names, ... for receipts
     internal: bool = False  # an exception inside labcheck, not a cluster problem
+    hint: Text | None = None  # replaces the check's own hint when the problem is another one (a broken file)
 
 
 @dataclass(frozen=True)

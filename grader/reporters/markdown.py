@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import SYMBOLS, kv, label, num, outcome_word, percent
+from labcheck.reporters.labels import SYMBOLS, kv, label, num, outcome_word, percent, ungraded_lines
 from labcheck.reporters.safe import clean
 
 CELL_LIMIT = 500
@@ -74,10 +74,8 @@ def render(result: RunResult, options: ReportOptions) -> str:
     if where:
         lines += ["", escape("  ".join(where), 600)]
     if result.ungraded_points or result.cluster_problem is not None:
-        points = num(result.ungraded_points)
-        text = (label("ungraded_reason", lang, points=points, reason=result.cluster_problem.get(lang))
-                if result.cluster_problem is not None else label("ungraded", lang, points=points))
-        lines += ["", f"> {escape(text)}"]
+        *why, _note = ungraded_lines(result, lang)
+        lines += ["", *(f"> {escape(text)}" for text in why)]
     for step in result.steps:
         lines += ["", *_step(step, lang)]
     return "\n".join(lines) + "\n"

@@ -25,7 +25,7 @@ import unicodedata
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent
+from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent, ungraded_lines
 from labcheck.reporters.safe import clean
 
 WIDTH = 72  # where scores line up
@@ -143,13 +143,8 @@ def _footer(result: RunResult, lang: Lang, style: _Style) -> list[str]:
     if counts:
         lines.append(" · ".join(counts))
     if result.ungraded_points or result.cluster_problem is not None:
-        points = num(result.ungraded_points)
-        if result.cluster_problem is not None:
-            reason = clean(result.cluster_problem.get(lang), MESSAGE_LIMIT)
-            lines.append(style(label("ungraded_reason", lang, points=points, reason=reason), "35"))
-        else:
-            lines.append(style(label("ungraded", lang, points=points), "35"))
-        lines.append(label("ungraded_note", lang))
+        *why, note = ungraded_lines(result, lang)
+        lines += [style(clean(line, MESSAGE_LIMIT), "35") for line in why] + [note]
     left = [clean(c.check_id, 80) for c in checks if c.outcome in (Outcome.FAILED, Outcome.PENDING)]
     if left:
         lines.append(label("left", lang, checks=", ".join(left)))
