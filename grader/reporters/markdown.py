@@ -22,11 +22,20 @@ VALUE_LIMIT = 200
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
-def escape(text: str, limit: int = CELL_LIMIT) -> str:
-    """One cleaned line that renders as literal text in a Markdown table cell."""
-    text = clean(text, limit)
+def _literal(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def escape(text: str, limit: int = CELL_LIMIT) -> str:
+    """One cleaned line that renders as literal text in a Markdown table cell, except that `code`
+    stays code (hints name commands that way): as an HTML <code> element around escaped text, so
+    nothing inside it (`<name>`, a `|`, a backtick from a log) can break the table or inject HTML."""
+    parts = clean(text, limit).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick is just a backtick
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return "".join(_literal(part) if i % 2 == 0 else f"<code>{_literal(part)}</code>" if part
+                   else _literal("``") for i, part in enumerate(parts))
 
 
 def _pairs(values: Mapping[str, str]) -> str:
