@@ -7,6 +7,7 @@ at the top level first, then in every nested mapping.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, ClassVar, Literal
 
@@ -42,6 +43,12 @@ register_messages({
         "zh": "答案 {given} 不在选项 {choices} 之中",
     },
     "quiz.wrong": {"en": "answer {given} is not right", "zh": "答案 {given} 不正确"},
+    "quiz.file_hint": {
+        "en": "Fix {file} first: one answer per line at the left edge, like `{id}: b` (spaces, not tabs; "
+              "close every quote and bracket). Every quiz question reads this file.",
+        "zh": "先修改 {file}：每行一个答案，从行首写起，例如 `{id}: b`（用空格，不用 Tab；"
+              "引号和括号要成对）。所有测验题都读取这个文件。",
+    },
     "quiz.ok": {"en": "answer {given} is right", "zh": "答案 {given} 正确"},
 })
 
@@ -112,12 +119,13 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     shown = spec.answers_file
     ids = [c.id for c in spec.choices]
     docs, problem = load_small_yaml(ctx.files_dir / spec.answers_file, shown, "quiz", multi=False)
-    if problem is not None:
-        return problem
+    file_hint = msg("quiz.file_hint", file=shown, id=spec.id)
+    if problem is not None:  # the file is the problem, not the question: its hint, not the study hint
+        return dataclasses.replace(problem, hint=file_hint)
     data = docs[0] if docs else {}
     if not isinstance(data, dict):
         return Finding(Outcome.FAILED, msg("quiz.not_mapping", path=shown, id=spec.id),
-                       {"file": "mapping"}, {"file": type(data).__name__})
+                       {"file": "mapping"}, {"file": type(data).__name__}, hint=file_hint)
     given = parse_answer(find_answer(data, spec.id))
     if not given:
         key = "quiz.unanswered_multi" if len(spec.answer) > 1 else "quiz.unanswered"
