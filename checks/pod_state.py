@@ -12,7 +12,7 @@ from pydantic import Field
 
 from labcheck.checks.base import CheckSpec, EvalContext, container_status, default_container
 from labcheck.checks.events_evidence import events_about, image_from_events, node_from_events
-from labcheck.checks.images import matches_any
+from labcheck.checks.images import matches_any, parse_image
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -31,6 +31,16 @@ register_messages({
     "pod.wrong_image": {
         "en": "Pod {name} runs image {actual}, expected {expected}",
         "zh": "Pod {name} 使用的镜像是 {actual}，应为 {expected}",
+    },
+    "pod.digest_only": {
+        "en": "Pod {name} runs image {actual}, pinned by digest only: a digest cannot be matched to a tag, "
+              "so labcheck cannot tell whether it is {expected}. Run the image by its tag "
+              "(`kubectl run {name} --image {first}`), or see which digest the tag has with "
+              "`kubectl get pod {name} -o jsonpath='{{.status.containerStatuses[0].imageID}}'` "
+              "after running it by tag",
+        "zh": "Pod {name} 的镜像 {actual} 只用摘要（digest）指定：摘要无法对应到标签，labcheck 无法判断它是否为 "
+              "{expected}。请按标签运行镜像（`kubectl run {name} --image {first}`）；想知道该标签对应的摘要，"
+              "按标签运行后用 `kubectl get pod {name} -o jsonpath='{{.status.containerStatuses[0].imageID}}'` 查看",
     },
     "pod.waiting": {
         "en": "container {container} is waiting: {reason}: {message}",
@@ -201,6 +211,10 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if spec.images and not matches_any(image, spec.images, allow_mirrors=spec.allow_mirrors,
                                        image_id=cstatus.get("imageID")):
         wanted = " | ".join(spec.images)
+        ref = parse_image(image)
+        if ref.digest and not ref.tag:  # `nginx@sha256:...`: not wrong, just not comparable to a tag
+            return verdict(Outcome.FAILED, "pod.digest_only", {"image": wanted}, actual=image,
+                           expected=wanted, first=spec.images[0])
         return verdict(Outcome.FAILED, "pod.wrong_image", {"image": wanted}, actual=image, expected=wanted)
     init = _init_failure(pod)
     if init:

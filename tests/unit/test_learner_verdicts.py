@@ -11,7 +11,7 @@ from labcheck.core.results import CheckResult, Outcome, RunResult
 from labcheck.loader import load_lab
 from labcheck.reporters import REPORTERS, ReportOptions
 from labcheck.runner import RunOptions, run_lab
-from tests.unit.fakes import FakeCluster
+from tests.unit.fakes import FakeCluster, pod
 from tests.unit.test_runner import Clock
 
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -49,3 +49,15 @@ def test_a_broken_answers_file_shows_the_file_hint_only(tmp_path: Path) -> None:
     not_mapping = found(grade("step-01", files=tmp_path), "pod-smallest-unit")
     assert not_mapping.message_id == "quiz.not_mapping" and not_mapping.hint is not None
     assert not_mapping.hint.key == "quiz.file_hint"
+
+
+def test_an_image_given_by_digest_only_says_a_digest_cannot_match_a_tag() -> None:
+    digest = "stacksimplify/kubenginx@sha256:" + "ab" * 32
+    result = grade("step-04", FakeCluster({"Pod": [pod(image=digest)]}))
+    check = found(result, "pod-running")
+    assert (check.outcome, check.message_id) == (Outcome.FAILED, "pod.digest_only")
+    for lang, words in (("en", "cannot be matched to a tag"), ("zh", "摘要无法对应到标签")):
+        message = check.message.get(lang)
+        assert words in message and digest in message
+        assert "`kubectl run my-first-pod --image stacksimplify/kubenginx:1.0.0`" in message
+        assert "jsonpath='{.status.containerStatuses[0].imageID}'" in message
