@@ -38,9 +38,11 @@ register_messages({
               "(`kubectl run {name} --image {first}`), or see which digest the tag has with "
               "`kubectl get pod {name} -o jsonpath='{{.status.containerStatuses[0].imageID}}'` "
               "after running it by tag",
-        "zh": "Pod {name} 的镜像 {actual} 只用摘要（digest）指定：摘要无法对应到标签，labcheck 无法判断它是否为 "
-              "{expected}。请按标签运行镜像（`kubectl run {name} --image {first}`）；想知道该标签对应的摘要，"
-              "按标签运行后用 `kubectl get pod {name} -o jsonpath='{{.status.containerStatuses[0].imageID}}'` 查看",
+        "zh": "Pod {name} 的镜像 {actual} 只用摘要（digest）指定：摘要无法对应到标签，"
+              "labcheck 无法判断它是否为 {expected}。"
+              "请按标签运行镜像（`kubectl run {name} --image {first}`）；"
+              "想知道该标签对应的摘要，按标签运行后用 "
+              "`kubectl get pod {name} -o jsonpath='{{.status.containerStatuses[0].imageID}}'` 查看",
     },
     "pod.waiting": {
         "en": "container {container} is waiting: {reason}: {message}",

@@ -11,7 +11,7 @@ from labcheck.core.results import CheckResult, Outcome, RunResult
 from labcheck.loader import load_lab
 from labcheck.reporters import REPORTERS, ReportOptions
 from labcheck.runner import RunOptions, run_lab
-from tests.unit.fakes import FakeCluster, pod
+from tests.unit.fakes import FakeCluster, event, pod, service
 from tests.unit.test_runner import Clock
 
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -61,3 +61,20 @@ def test_an_image_given_by_digest_only_says_a_digest_cannot_match_a_tag() -> Non
         assert words in message and digest in message
         assert "`kubectl run my-first-pod --image stacksimplify/kubenginx:1.0.0`" in message
         assert "jsonpath='{.status.containerStatuses[0].imageID}'" in message
+
+
+def test_clean_up_finds_a_left_over_service_by_its_selector_not_only_its_labels() -> None:
+    """`kubectl run my-first-pod --expose --port 80` makes a Service with no labels, selecting the Pod."""
+    exposed = service("my-first-pod", type="ClusterIP")
+    exposed["metadata"].pop("labels")
+    other = service("unrelated", selector={"app": "web"})
+    other["metadata"].pop("labels")
+    default = service("kubernetes", type="ClusterIP", selector={})
+    default["metadata"].pop("labels")
+    gone = [event("Pod", "my-first-pod", "Killing")]
+    result = grade("step-07", FakeCluster({"Service": [exposed, other, default], "Event": gone}))
+    check = found(result, "nothing-left")
+    assert (check.outcome, check.message_id) == (Outcome.PENDING, "absent.present")
+    assert check.actual == {"left": "my-first-pod"}
+    result = grade("step-07", FakeCluster({"Service": [other, default], "Event": gone}))
+    assert found(result, "nothing-left").outcome is Outcome.PASSED
