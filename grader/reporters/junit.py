@@ -21,7 +21,7 @@ from junit_xml import TestCase, TestSuite, to_xml_report_string
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import kv, label, num, outcome_word
+from labcheck.reporters.labels import kv, label, num, outcome_word, shows_hint
 from labcheck.reporters.safe import clean_map, clean_xml
 
 ID_LIMIT = 200
@@ -56,7 +56,7 @@ def _body(check: CheckResult, lang: Lang, verbose: bool) -> str:
         lines.append(kv("expected", _pairs(expected), lang))
     if actual or expected:
         lines.append(kv("actual", _pairs(actual) or label("absent", lang), lang))
-    if check.hint is not None and check.outcome in (Outcome.FAILED, Outcome.PENDING):
+    if check.hint is not None and shows_hint(check):
         lines.append(kv("hint", clean_xml(check.hint.get(lang), BODY_LIMIT // 2), lang))
     evidence = clean_map(check.evidence, VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
     if verbose and evidence:

@@ -7,7 +7,7 @@ here. Symbols (✓ ✗ … ! ↷) are the same in both languages and live in `SY
 from __future__ import annotations
 
 from labcheck.core.i18n import Lang, register_messages, tr
-from labcheck.core.results import Outcome, RunResult
+from labcheck.core.results import CheckResult, Outcome, RunResult
 
 SYMBOLS: dict[Outcome, str] = {
     Outcome.PASSED: "✓",
@@ -122,6 +122,15 @@ def ungraded_lines(result: RunResult, lang: Lang) -> list[str]:
              for cause, points in causes.items() if points]
     note = "ungraded_note" if "cluster" in causes else "ungraded_note.other"
     return [*lines, label(note, lang)] if lines else []
+
+
+def shows_hint(check: CheckResult) -> bool:
+    """The lab's hint is for a check not done (right); an error shows a hint only when labcheck wrote
+    it for that very problem (a catalog message: what to try when a node port cannot be reached)."""
+    if check.hint is None:
+        return False
+    return check.outcome in (Outcome.FAILED, Outcome.PENDING) or (
+        check.outcome is Outcome.ERROR and bool(check.hint.key))
 
 
 def label(key: str, lang: Lang, **params: object) -> str:

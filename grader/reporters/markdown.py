@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import SYMBOLS, kv, label, num, outcome_word, percent, ungraded_lines
+from labcheck.reporters.labels import (
+    SYMBOLS,
+    kv,
+    label,
+    num,
+    outcome_word,
+    percent,
+    shows_hint,
+    ungraded_lines,
+)
 from labcheck.reporters.safe import clean
 
 CELL_LIMIT = 500
@@ -49,7 +58,7 @@ def _details(check: CheckResult, lang: Lang) -> str:
             parts.append(escape(kv("expected", _pairs(check.expected), lang)))
         if check.actual:
             parts.append(escape(kv("actual", _pairs(check.actual), lang)))
-        if check.hint is not None and check.outcome in (Outcome.FAILED, Outcome.PENDING):
+        if check.hint is not None and shows_hint(check):
             parts.append(escape(kv("hint", check.hint.get(lang), lang)))
     return "<br>".join(part for part in parts if part)
 

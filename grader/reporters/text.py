@@ -25,7 +25,7 @@ import unicodedata
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent, ungraded_lines
+from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent, shows_hint, ungraded_lines
 from labcheck.reporters.safe import clean
 
 WIDTH = 72  # where scores line up
@@ -91,7 +91,7 @@ def _details(check: CheckResult, lang: Lang, verbose: bool) -> list[str]:
             shown = [f"{k}={actual[k]}" for k in keys]
             shown += [f"{k}={label('absent', lang)}" for k in expected if k not in actual]
             lines.append(kv("actual", ", ".join(shown) or label("absent", lang), lang))
-        if check.hint is not None and check.outcome in (Outcome.FAILED, Outcome.PENDING):
+        if check.hint is not None and shows_hint(check):
             hint = clean(check.hint.get(lang), HINT_LIMIT, newlines=True)
             if hint:
                 first, *rest = hint.split("\n")

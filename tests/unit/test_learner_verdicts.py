@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from labcheck.checks import http_reachable
+from labcheck.core.answers import HttpResult
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult
 from labcheck.loader import load_lab
 from labcheck.reporters import REPORTERS, ReportOptions
 from labcheck.runner import RunOptions, run_lab
-from tests.unit.fakes import FakeCluster, event, pod, service
+from tests.unit.fakes import FakeCluster, context, endpoint_slice, event, node, pod, service
 from tests.unit.test_runner import Clock
 
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -19,7 +21,9 @@ LANGS: tuple[Lang, ...] = ("en", "zh")
 
 def grade(step: str, cluster: FakeCluster | None = None, files: Path = Path("."), **options: Any) -> RunResult:
     clock = Clock()
-    return run_lab(load_lab("pods"), [step], cluster or FakeCluster(),
+    cluster = cluster or FakeCluster()
+    options.setdefault("http_get", cluster.http_get)
+    return run_lab(load_lab("pods"), [step], cluster,
                    RunOptions(namespace="default", files_dir=files, wait=0, **options),
                    clock=clock, sleep=clock.sleep)
 
@@ -78,3 +82,57 @@ def test_clean_up_finds_a_left_over_service_by_its_selector_not_only_its_labels(
     assert check.actual == {"left": "my-first-pod"}
     result = grade("step-07", FakeCluster({"Service": [other, default], "Event": gone}))
     assert found(result, "nothing-left").outcome is Outcome.PASSED
+
+
+def two_port_service() -> dict[str, Any]:
+    svc = service()
+    svc["spec"]["ports"] = [{"name": "https", "port": 443, "targetPort": 443, "nodePort": 30443, "protocol": "TCP"},
+                            {"name": "http", "port": 80, "targetPort": 80, "nodePort": 31080, "protocol": "TCP"}]
+    return svc
+
+
+def test_http_on_a_service_with_several_ports_tries_the_port_the_app_answers_on() -> None:
+    """443 then 80, the app answers on the port-80 node port: the first port is not the one meant."""
+    cluster = FakeCluster({"Service": [two_port_service()], "Node": [node(internal_ip="192.168.1.5")]})
+    cluster.http["http://192.168.1.5:31080/"] = HttpResult("http://192.168.1.5:31080/", 200, "<html>")
+    spec = http_reachable.Spec.model_validate({"id": "x", "kind": "http_reachable", "title": "t",
+                                               "service": "my-first-service"})
+    finding = http_reachable.evaluate(spec, context(cluster))
+    assert finding.outcome is Outcome.PASSED and finding.evidence["port"] == "80", finding.message.en
+    step = load_lab("pods").step("step-04")
+    assert {c.id: getattr(c, "port", None) for c in step.checks if c.kind == "http_reachable"} == {
+        "service-answers": 80, "service2-answers": 81}  # the lab names the port each check means
+
+
+def test_an_unreachable_node_port_says_what_was_tried_and_what_to_try_ready_nodes_first() -> None:
+    nodes = [node("old", ready=False, internal_ip="10.0.0.9"), node("new", internal_ip="192.168.1.5")]
+    cluster = FakeCluster({"Service": [service()], "Node": nodes})
+    spec = http_reachable.Spec.model_validate({"id": "x", "kind": "http_reachable", "title": "t",
+                                               "service": "my-first-service"})
+    finding = http_reachable.evaluate(spec, context(cluster))
+    assert (finding.outcome, finding.message.key) == (Outcome.ERROR, "http.unreachable")
+    assert "tried 192.168.1.5:31234 refused; 10.0.0.9:31234 refused (NotReady)" in finding.message.en
+    assert "192.168.1.5:31234 refused；10.0.0.9:31234 refused（未就绪）" not in finding.message.zh  # one style
+    assert "10.0.0.9:31234 refused (未就绪)" in finding.message.zh and "节点端口 31234" in finding.message.zh
+    assert finding.hint is not None
+    for lang in LANGS:
+        hint = finding.hint.get(lang)
+        for words in ("`kubectl get nodes -o wide`", "`minikube service my-first-service --url`",
+                      "extraPortMappings", "`kubectl port-forward service/my-first-service 8080:80`"):
+            assert words in hint, (lang, words)
+
+
+def test_an_unreachable_node_port_stays_ungraded_without_blaming_the_cluster() -> None:
+    cluster = FakeCluster({"Node": [node(internal_ip="192.168.1.5")], "Pod": [pod()],
+                           "Service": [service(), service("my-first-service2", port=81, node_port=31235)],
+                           "EndpointSlice": [endpoint_slice(), endpoint_slice("my-first-service2")]})
+    result = grade("step-04", cluster)
+    answers = found(result, "service-answers")
+    assert (answers.outcome, answers.graded, answers.message_id) == (Outcome.ERROR, False, "http.unreachable")
+    assert answers.hint is not None and answers.hint.key == "http.unreachable_hint"
+    for lang, right, wrong in (("en", "could not reach the node port", "cluster could not answer"),
+                               ("zh", "本机无法访问节点端口", "集群无法应答")):
+        report = text(result, lang)
+        footer = report.split("\n\n")[-1]
+        assert right in footer and wrong not in footer, footer
+        assert answers.hint.get(lang) in report
