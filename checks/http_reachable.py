@@ -55,7 +55,7 @@ register_messages({
               "`kubectl port-forward service/{name} 8080:{port}`，再打开 http://localhost:8080。"
               "在得到应答之前，这项检查不评分（不会扣分）。",
     },
-    "http.not_ready_node": {"en": "NotReady", "zh": "未就绪"},
+    "http.not_ready_node": {"en": " (NotReady)", "zh": "（未就绪）"},
     "http.no_selector": {
         "en": "Service {name} has no selector, so no Pod to forward to",
         "zh": "Service {name} 没有 selector，没有可转发的 Pod",
@@ -109,6 +109,14 @@ class Spec(CheckSpec):
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
         return None if value is None else valid_regex(value)
+
+
+def _reason(words: str) -> Text:
+    """reason_of's few words in the learner's language (other words, e.g. from the OS, as they are)."""
+    try:
+        return msg(f"value.net.{words}")
+    except KeyError:
+        return Text.same(words)
 
 
 def _ready(node: dict[str, Any]) -> bool:
@@ -166,16 +174,15 @@ def _via_node_port(spec: Spec, ctx: EvalContext, svc: dict[str, Any], entry: dic
             result = ctx.http_get(f"http://{host}:{node_port}{spec.path}", spec.request_timeout)
         except OSError as exc:
             where = exc.address if isinstance(exc, Unreachable) else f"{host}:{node_port}"
-            attempt = Text.same(f"{where} {reason_of(exc)}")
-            tried.append(attempt if ready else attempt + Text.same(" (") + msg("http.not_ready_node")
-                         + Text.same(")"))
+            attempt = Text.same(f"{where} ") + _reason(reason_of(exc))
+            tried.append(attempt if ready else attempt + msg("http.not_ready_node"))
             continue
         return _judge(spec, result, evidence)
     joined = Text(zh="；".join(t.zh for t in tried), en="; ".join(t.en for t in tried))
     hint = msg("http.unreachable_hint", types=" | ".join(spec.address_types), name=spec.service,
                port=entry.get("port"))
     text = msg("http.unreachable", tried=joined, node_port=node_port, name=spec.service)
-    return Finding(Outcome.ERROR, text, actual={"error": "unreachable"},
+    return Finding(Outcome.ERROR, text, actual={"error": msg("value.error.unreachable")},
                    evidence={**evidence, "tried": joined.en}, hint=hint)
 
 
@@ -184,7 +191,7 @@ def _via_port_forward(spec: Spec, ctx: EvalContext, svc: dict[str, Any], entry: 
     selector = selector_text(dict(svc.get("spec", {}).get("selector") or {}))
     if not selector:
         return Finding(Outcome.FAILED, msg("http.no_selector", name=spec.service),
-                       {"selector": "set"}, {"selector": "-"}, evidence)
+                       {"selector": msg("value.set")}, {"selector": "-"}, evidence)
     pods = [p for p in ctx.cluster.list("Pod", ctx.namespace)
             if match_labels(selector, p["metadata"].get("labels"))
             and p.get("status", {}).get("phase") == "Running"

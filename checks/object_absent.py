@@ -118,7 +118,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         if not groups or (wanted and not wanted & reasons):
             return Finding(Outcome.PENDING,
                            msg("absent.never_created", kind=spec.object_kind, target=target),
-                           {"events": ", ".join(sorted(wanted)) or "any"},
+                           {"events": ", ".join(sorted(wanted)) or msg("value.any")},
                            {"events": ", ".join(sorted(reasons)) or "-"})
         evidence = {"uids": ",".join(sorted(groups)), "reasons": ",".join(sorted(reasons))}
         return Finding(Outcome.PASSED, msg("absent.ok", kind=spec.object_kind, target=target),

@@ -13,7 +13,7 @@ from pydantic import Field
 from labcheck.checks.base import CheckSpec, EvalContext, container_status, default_container
 from labcheck.checks.events_evidence import events_about, image_from_events, node_from_events
 from labcheck.checks.images import matches_any, parse_image
-from labcheck.core.i18n import msg, register_messages
+from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
 register_messages({
@@ -149,16 +149,16 @@ def _restarted_recently(cstatus: dict[str, Any], now: dt.datetime) -> tuple[int,
     return (int(before.get("exitCode", 0)), up) if 0 <= up < STABLE_SECONDS else None
 
 
-def _init_failure(pod: dict[str, Any]) -> tuple[str, str, int] | None:
+def _init_failure(pod: dict[str, Any]) -> tuple[str, Text, int] | None:
     """(container, what went wrong, restarts) of the first init container that cannot finish."""
     for status in pod.get("status", {}).get("initContainerStatuses") or []:
         name, restarts = str(status.get("name")), int(status.get("restartCount", 0))
         waiting = (status.get("state") or {}).get("waiting") or {}
         crash = _crashing(status)
         if crash:
-            return name, f"exit code {crash[0]} ({crash[1]})", restarts
+            return name, msg("value.exit_code", code=crash[0], reason=crash[1]), restarts
         if waiting.get("reason") in FAILING_WAIT_REASONS:
-            return name, str(waiting["reason"]), restarts
+            return name, Text.same(str(waiting["reason"])), restarts
     return None
 
 
@@ -178,7 +178,7 @@ def _from_events(spec: Spec, ctx: EvalContext) -> Finding | None:
             continue
         node = node_from_events(events) or "?"
         return Finding(Outcome.PASSED, msg("pod.gone_ran", name=spec.name, image=image, node=node),
-                       {"pod": "ran"}, {"pod": "deleted", "image": image},
+                       {"pod": msg("value.ran")}, {"pod": msg("value.deleted"), "image": image},
                        {"uid": uid, "node": node, "image": image})
     return None
 
@@ -206,7 +206,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     evidence = {"uid": str(pod["metadata"].get("uid", "")), "node": str(node or ""),
                 "podIP": str(ip or ""), "image": image, "imageID": str(cstatus.get("imageID", ""))}
 
-    def verdict(outcome: Outcome, text_key: str, want: dict[str, str], **params: object) -> Finding:
+    def verdict(outcome: Outcome, text_key: str, want: dict[str, str | Text], **params: object) -> Finding:
         shown = {k: v for k, v in actual.items() if k in want} if want else actual  # fields that matter
         return Finding(outcome, msg(text_key, name=name, **params), want, shown, evidence)
 
@@ -222,31 +222,33 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if init:
         return Finding(Outcome.FAILED, msg("pod.init_failed", name=name, container=init[0], problem=init[1],
                                            restarts=init[2]),
-                       {"init": "completed"}, {"init": f"{init[0]}: {init[1]}", "restarts": str(init[2])},
-                       evidence)
+                       {"init": msg("value.completed")},
+                       {"init": Text.same(f"{init[0]}: ") + init[1], "restarts": str(init[2])}, evidence)
     crash = _crashing(cstatus)
     if crash:
         return Finding(Outcome.FAILED, msg("pod.crashing", container=container or "?", code=crash[0],
                                            reason=crash[1], restarts=restarts),
-                       {"state": "running"}, {"state": f"exit code {crash[0]} ({crash[1]})",
+                       {"state": msg("value.running")},
+                       {"state": msg("value.exit_code", code=crash[0], reason=crash[1]),
                                               "restarts": str(restarts)}, evidence)
     recent = _restarted_recently(cstatus, dt.datetime.now(dt.UTC))
     if recent:
         return Finding(Outcome.PENDING, msg("pod.restarted_recently", container=container or "?",
                                             code=recent[0], restarts=restarts, seconds=int(recent[1]),
                                             stable=STABLE_SECONDS),
-                       {"state": f"running >= {STABLE_SECONDS}s"},
-                       {"state": f"running {int(recent[1])}s", "restarts": str(restarts)}, evidence)
+                       {"state": msg("value.running_at_least", seconds=STABLE_SECONDS)},
+                       {"state": msg("value.running_for", seconds=int(recent[1])), "restarts": str(restarts)},
+                       evidence)
     waiting = (cstatus.get("state") or {}).get("waiting") or {}
     if waiting.get("reason") in FAILING_WAIT_REASONS:
         return Finding(Outcome.FAILED,
                        msg("pod.waiting", container=cstatus.get("name", "?"), reason=waiting["reason"],
                            message=str(waiting.get("message", "")).strip() or "-"),
-                       {"state": "running"}, {"image": image, "state": str(waiting["reason"]),
+                       {"state": msg("value.running")}, {"image": image, "state": str(waiting["reason"]),
                                               "restarts": str(restarts)}, evidence)
     scheduled = _condition(pod, "PodScheduled")
     if scheduled.get("status") == "False" and scheduled.get("reason") == "Unschedulable":
-        return verdict(Outcome.FAILED, "pod.unschedulable", {"node": "assigned"},
+        return verdict(Outcome.FAILED, "pod.unschedulable", {"node": msg("value.assigned")},
                        message=str(scheduled.get("message", "")).strip())
     if phase != spec.phase:
         outcome = Outcome.FAILED if phase in ("Failed", "Succeeded") else Outcome.PENDING
@@ -260,7 +262,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         return Finding(Outcome.FAILED, msg("pod.restarts", restarts=restarts, max=spec.max_restarts),
                        {"restarts": f"<= {spec.max_restarts}"}, {"restarts": str(restarts)}, evidence)
     if spec.require_node and not node:
-        return verdict(Outcome.PENDING, "pod.no_node", {"node": "assigned"})
+        return verdict(Outcome.PENDING, "pod.no_node", {"node": msg("value.assigned")})
     if spec.require_ip and not ip:
-        return verdict(Outcome.PENDING, "pod.no_ip", {"podIP": "assigned"})
+        return verdict(Outcome.PENDING, "pod.no_ip", {"podIP": msg("value.assigned")})
     return verdict(Outcome.PASSED, "pod.ok", {}, phase=phase, node=node or "-", ip=ip or "-", image=image)

@@ -115,6 +115,11 @@ def parse_answer(value: Any) -> list[str]:
     return out
 
 
+def _yaml_kind(data: Any) -> Text:
+    name = type(data).__name__
+    return msg(f"value.yaml.{name}") if name in ("list", "str") else msg("value.yaml.other", type=name)
+
+
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     shown = spec.answers_file
     ids = [c.id for c in spec.choices]
@@ -125,12 +130,12 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     data = docs[0] if docs else {}
     if not isinstance(data, dict):
         return Finding(Outcome.FAILED, msg("quiz.not_mapping", path=shown, id=spec.id),
-                       {"file": "mapping"}, {"file": type(data).__name__}, hint=file_hint)
+                       {"file": msg("value.mapping")}, {"file": _yaml_kind(data)}, hint=file_hint)
     given = parse_answer(find_answer(data, spec.id))
     if not given:
         key = "quiz.unanswered_multi" if len(spec.answer) > 1 else "quiz.unanswered"
         return Finding(Outcome.PENDING, msg(key, id=spec.id, choices="|".join(ids), file=shown),
-                       {"answer": "one of " + ", ".join(ids)}, {"answer": "-"})
+                       {"answer": msg("value.one_of", choices=", ".join(ids))}, {"answer": "-"})
     expected = {"answer": ",".join(sorted(spec.answer))}
     actual = {"answer": ",".join(sorted(given))}
     evidence = {"file": shown, "answer": ",".join(given)}

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from labcheck.checks.base import CheckSpec, EvalContext, match_labels, resolve_port
-from labcheck.core.i18n import msg, register_messages
+from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
 register_messages({
@@ -154,7 +154,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     evidence = {"uid": str(svc["metadata"].get("uid", "")), "type": svc_type,
                 "clusterIP": str(s.get("clusterIP", "")), "ports": describe_ports(ports)}
 
-    def failed(key: str, want: dict[str, str], have: dict[str, str], **params: object) -> Finding:
+    def failed(key: str, want: dict[str, str | Text], have: dict[str, str | Text],
+               **params: object) -> Finding:
         return Finding(Outcome.FAILED, msg(key, name=name, **params), want, have, evidence)
 
     if spec.type is not None and svc_type != spec.type:
@@ -188,7 +189,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if spec.selects_pod is not None:
         selector: dict[str, str] = dict(s.get("selector") or {})
         if not selector:
-            return failed("service.no_selector", {"selector": f"selects Pod {spec.selects_pod}"},
+            return failed("service.no_selector", {"selector": msg("value.selects_pod", pod=spec.selects_pod)},
                           {"selector": "-"})
         pod = ctx.get("Pod", spec.selects_pod)
         if pod is None:
@@ -199,7 +200,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         if not match_labels(wanted, labels):
             selected = [p["metadata"]["name"] for p in ctx.cluster.list("Pod", ctx.namespace)
                         if match_labels(wanted, p["metadata"].get("labels"))]
-            return failed("service.selector_mismatch", {"selector": f"selects Pod {spec.selects_pod}"},
+            return failed("service.selector_mismatch",
+                          {"selector": msg("value.selects_pod", pod=spec.selects_pod)},
                           {"selector": wanted}, selector=wanted, pod=spec.selects_pod,
                           labels=selector_text(labels) or "-",
                           selected=", ".join(selected) or msg("service.nothing"))

@@ -102,7 +102,7 @@ def _evaluate(spec: CheckSpec, ctx: EvalContext) -> tuple[Finding, bool]:
         return finding, finding.outcome is Outcome.ERROR
     except ClusterError as exc:
         text = exc.text or msg("run.cluster_error", reason=exc.reason, message=exc.message)
-        return Finding(Outcome.ERROR, text, actual={"error": exc.reason}), exc.retryable
+        return Finding(Outcome.ERROR, text, actual={"error": msg(f"value.error.{exc.reason}")}), exc.retryable
     except Exception as exc:  # a bug in a check must not take the whole report down
         return Finding(Outcome.ERROR, msg("run.internal", error=f"{type(exc).__name__}: {exc}"),
                        internal=True), False
@@ -210,7 +210,7 @@ def _out_of_time(state: _State, limit: float, now: float) -> None:
     """The run's time limit is over: the last look stands; a check never looked at is ungraded."""
     if state.finding is None:
         state.finding = Finding(Outcome.ERROR, msg("run.time_limit", seconds=f"{limit:g}"),
-                                actual={"error": "timeout"})
+                                actual={"error": msg("value.error.timeout")})
         state.started = state.started or now
     state.final, state.finished = True, now
     state.graded = state.finding.outcome is not Outcome.ERROR

@@ -19,7 +19,7 @@ from pathlib import Path
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
 from labcheck.core.i18n import Lang
-from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult, localized
 from labcheck.reporters import ReportOptions
 from labcheck.reporters.labels import kv, label, num, outcome_word, shows_hint
 from labcheck.reporters.safe import clean_map, clean_xml
@@ -50,8 +50,8 @@ def _pairs(values: dict[str, str]) -> str:
 def _body(check: CheckResult, lang: Lang, verbose: bool) -> str:
     """The failure/error text: message, expected vs actual, hint (and evidence when verbose)."""
     lines = [clean_xml(check.message.get(lang), MESSAGE_LIMIT, newlines=False)]
-    expected = clean_map(check.expected, VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
-    actual = clean_map(check.actual, VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
+    expected = clean_map(localized(check.expected, lang), VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
+    actual = clean_map(localized(check.actual, lang), VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
     if expected:
         lines.append(kv("expected", _pairs(expected), lang))
     if actual or expected:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 
 from labcheck.core.i18n import Lang
-from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult, localized
 from labcheck.reporters import ReportOptions
 from labcheck.reporters.labels import (
     SYMBOLS,
@@ -55,9 +55,9 @@ def _details(check: CheckResult, lang: Lang) -> str:
     parts = [escape(check.message.get(lang))]
     if check.outcome is not Outcome.PASSED:
         if check.expected:
-            parts.append(escape(kv("expected", _pairs(check.expected), lang)))
+            parts.append(escape(kv("expected", _pairs(localized(check.expected, lang)), lang)))
         if check.actual:
-            parts.append(escape(kv("actual", _pairs(check.actual), lang)))
+            parts.append(escape(kv("actual", _pairs(localized(check.actual, lang)), lang)))
         if check.hint is not None and shows_hint(check):
             parts.append(escape(kv("hint", check.hint.get(lang), lang)))
     return "<br>".join(part for part in parts if part)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import unicodedata
 
 from labcheck.core.i18n import Lang
-from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult, localized
 from labcheck.reporters import ReportOptions
 from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent, shows_hint, ungraded_lines
 from labcheck.reporters.safe import clean
@@ -81,8 +81,8 @@ def _details(check: CheckResult, lang: Lang, verbose: bool) -> list[str]:
     if message:
         lines.append(message)
     if check.outcome is not Outcome.PASSED:
-        expected = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in check.expected.items()}
-        actual = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in check.actual.items()}
+        expected = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in localized(check.expected, lang).items()}
+        actual = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in localized(check.actual, lang).items()}
         if expected:
             lines.append(kv("expected", ", ".join(f"{k}={v}" for k, v in expected.items()), lang))
         if actual or expected:
