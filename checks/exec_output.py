@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from labcheck.checks.base import (
     CheckSpec,
     EvalContext,
+    being_deleted,
     container_names,
     default_container,
     one_line,
@@ -85,8 +86,11 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if pod is None:
         return Finding(Outcome.PENDING, msg("exec.no_pod", pod=spec.pod), {"pod": spec.pod}, {"pod": "-"})
     evidence = {"uid": str(pod["metadata"].get("uid", ""))}
+    deleting = being_deleted("Pod", pod)
+    if deleting:
+        return deleting
     phase = str(pod.get("status", {}).get("phase", "Pending"))
-    if phase != "Running" or pod["metadata"].get("deletionTimestamp"):
+    if phase != "Running":
         return Finding(Outcome.PENDING, msg("exec.not_running", pod=spec.pod, phase=phase),
                        {"phase": "Running"}, {"phase": phase}, evidence)
     names = container_names(pod)

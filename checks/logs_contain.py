@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from labcheck.checks.base import (
     CheckSpec,
     EvalContext,
+    being_deleted,
     container_names,
     default_container,
     one_line,
@@ -71,6 +72,9 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if pod is None:
         return Finding(Outcome.PENDING, msg("logs.no_pod", pod=spec.pod), {"pod": spec.pod}, {"pod": "-"})
     evidence = {"uid": str(pod["metadata"].get("uid", ""))}
+    deleting = being_deleted("Pod", pod)
+    if deleting:
+        return deleting
     names = container_names(pod)
     if spec.container is not None and spec.container not in names:
         return Finding(Outcome.FAILED,

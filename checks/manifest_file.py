@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, field_validator
 
-from labcheck.checks.base import CheckSpec, EvalContext, one_line, relative_path
+from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, one_line, relative_path
 from labcheck.checks.yaml_problems import yaml_problem
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
@@ -209,6 +209,9 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if live is None:
         return Finding(Outcome.PENDING, msg("manifest.no_live", kind=kind, name=name, path=shown),
                        {kind: name}, {kind: "-"})
+    deleting = being_deleted(kind, live)
+    if deleting:
+        return deleting
     live_uid = str(live["metadata"].get("uid", ""))
     file_uid = str(meta.get("uid") or "")
     evidence = {"uid": live_uid, "file": shown}

@@ -10,9 +10,24 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from labcheck.checks.base import CheckSpec, EvalContext, container_status, default_container
+from labcheck.checks.base import (
+    CheckSpec,
+    EvalContext,
+    being_deleted,
+    container_status,
+    default_container,
+    one_line,
+)
 from labcheck.checks.events_evidence import events_about, image_from_events, node_from_events
 from labcheck.checks.images import matches_any, parse_image
+from labcheck.checks.pod_status import (
+    FAILING_WAIT_REASONS,
+    STABLE_SECONDS,
+    condition,
+    crashing,
+    init_failure,
+    restarted_recently,
+)
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -22,11 +37,13 @@ register_messages({
                        "zh": "Pod 的状态：镜像、阶段、就绪、节点、IP。"},
     "pod.missing": {"en": "Pod {name} does not exist yet in namespace {namespace}",
                     "zh": "命名空间 {namespace} 中还没有 Pod {name}"},
-    "pod.terminating": {"en": "Pod {name} is being deleted (namespace {namespace})",
-                        "zh": "Pod {name} 正在被删除（命名空间 {namespace}）"},
     "pod.gone_ran": {
         "en": "Pod {name} was deleted; Events show it ran image {image} on {node}",
         "zh": "Pod {name} 已删除；事件显示它曾在 {node} 上运行镜像 {image}",
+    },
+    "pod.gone_crashed": {
+        "en": "Pod {name} was deleted, and its Events show it did not run correctly: {reason}: {message}",
+        "zh": "Pod {name} 已删除，但它的事件显示它没有正常运行：{reason}：{message}",
     },
     "pod.wrong_image": {
         "en": "Pod {name} runs image {actual}, expected {expected}",
@@ -83,11 +100,6 @@ register_messages({
                "zh": "Pod {name} 在 {node} 上 {phase} 且就绪（{ip}），镜像 {image}"},
 })
 
-FAILING_WAIT_REASONS = {"ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull",
-                        "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError",
-                        "RunContainerError"}
-
-
 class Spec(CheckSpec):
     kind: Literal["pod_state"] = Field(description="A Pod's state: image, phase, Ready, node, IP.")
     name: str = Field(description="Pod name.")
@@ -119,54 +131,9 @@ def _container_image(pod: dict[str, Any], container: str | None) -> str:
     return ""
 
 
-def _crashing(cstatus: dict[str, Any]) -> tuple[int, str] | None:
-    """(exit code, reason) of a container that keeps failing: the kubelet shows it as terminated with
-    an error between restarts, and as waiting in CrashLoopBackOff once the back-off has grown."""
-    state, last = cstatus.get("state") or {}, cstatus.get("lastState") or {}
-    terminated = state.get("terminated") or {}
-    if terminated and int(terminated.get("exitCode", 0)) != 0:
-        return int(terminated.get("exitCode", 0)), str(terminated.get("reason") or "Error")
-    if (state.get("waiting") or {}).get("reason") == "CrashLoopBackOff":
-        before = last.get("terminated") or {}
-        return int(before.get("exitCode", 0)), str(before.get("reason") or "CrashLoopBackOff")
-    return None
-
-
-STABLE_SECONDS = 10  # a container that crashed before must stay up this long before it counts as running
-
-
-def _restarted_recently(cstatus: dict[str, Any], now: dt.datetime) -> tuple[int, float] | None:
-    """(last exit code, seconds up) of a container running again after failing: between two crashes
-    the kubelet shows a crash-looping container as running (and Ready, without a probe)."""
-    before = ((cstatus.get("lastState") or {}).get("terminated") or {})
-    started = ((cstatus.get("state") or {}).get("running") or {}).get("startedAt")
-    if not before or int(before.get("exitCode", 0)) == 0 or not started:
-        return None
-    try:
-        up = (now - dt.datetime.fromisoformat(str(started).replace("Z", "+00:00"))).total_seconds()
-    except ValueError:
-        return None
-    return (int(before.get("exitCode", 0)), up) if 0 <= up < STABLE_SECONDS else None
-
-
-def _init_failure(pod: dict[str, Any]) -> tuple[str, Text, int] | None:
-    """(container, what went wrong, restarts) of the first init container that cannot finish."""
-    for status in pod.get("status", {}).get("initContainerStatuses") or []:
-        name, restarts = str(status.get("name")), int(status.get("restartCount", 0))
-        waiting = (status.get("state") or {}).get("waiting") or {}
-        crash = _crashing(status)
-        if crash:
-            return name, msg("value.exit_code", code=crash[0], reason=crash[1]), restarts
-        if waiting.get("reason") in FAILING_WAIT_REASONS:
-            return name, Text.same(str(waiting["reason"])), restarts
-    return None
-
-
-def _condition(pod: dict[str, Any], kind: str) -> dict[str, Any]:
-    for cond in pod.get("status", {}).get("conditions") or []:
-        if cond.get("type") == kind:
-            return dict(cond)
-    return {}
+# Warnings about a Pod that mean it did not run correctly: a crash loop (BackOff), a failed start or
+# pull (Failed), failing probes (Unhealthy), the kernel's OOM killer (OOMKilling).
+RAN_BADLY = ("BackOff", "Failed", "Unhealthy", "OOMKilling")
 
 
 def _from_events(spec: Spec, ctx: EvalContext) -> Finding | None:
@@ -177,6 +144,14 @@ def _from_events(spec: Spec, ctx: EvalContext) -> Finding | None:
         if spec.images and not matches_any(image, spec.images, allow_mirrors=spec.allow_mirrors):
             continue
         node = node_from_events(events) or "?"
+        warnings = [e for e in events if e.get("type") == "Warning" and e.get("reason") in RAN_BADLY]
+        if warnings:  # it started, but then crashed or failed its probes: not "ran correctly"
+            first = warnings[0]
+            return Finding(Outcome.FAILED, msg("pod.gone_crashed", name=spec.name, reason=first.get("reason"),
+                                               message=one_line(str(first.get("message", ""))) or "-"),
+                           {"warnings": "-"},
+                           {"warnings": ", ".join(dict.fromkeys(str(e.get("reason")) for e in warnings))},
+                           {"uid": uid, "node": node, "image": image})
         return Finding(Outcome.PASSED, msg("pod.gone_ran", name=spec.name, image=image, node=node),
                        {"pod": msg("value.ran")}, {"pod": msg("value.deleted"), "image": image},
                        {"uid": uid, "node": node, "image": image})
@@ -191,8 +166,10 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
             found = _from_events(spec, ctx)
             if found:
                 return found
-        key = "pod.missing" if pod is None else "pod.terminating"
-        return Finding(Outcome.PENDING, msg(key, name=name, namespace=ctx.namespace), {"pod": name},
+        deleting = being_deleted("Pod", pod)
+        if deleting:
+            return deleting
+        return Finding(Outcome.PENDING, msg("pod.missing", name=name, namespace=ctx.namespace), {"pod": name},
                        {"pod": "-"})
     status = pod.get("status", {})
     container = spec.container or default_container(pod)
@@ -201,7 +178,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     phase = str(status.get("phase", "Unknown"))
     node, ip = pod.get("spec", {}).get("nodeName"), status.get("podIP")
     restarts = int(cstatus.get("restartCount", 0))
-    actual = {"image": image, "phase": phase, "ready": str(_condition(pod, "Ready").get("status")),
+    actual = {"image": image, "phase": phase, "ready": str(condition(pod, "Ready").get("status")),
               "restarts": str(restarts), "node": str(node or "-"), "podIP": str(ip or "-")}
     evidence = {"uid": str(pod["metadata"].get("uid", "")), "node": str(node or ""),
                 "podIP": str(ip or ""), "image": image, "imageID": str(cstatus.get("imageID", ""))}
@@ -218,20 +195,20 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
             return verdict(Outcome.FAILED, "pod.digest_only", {"image": wanted}, actual=image,
                            expected=wanted, first=spec.images[0])
         return verdict(Outcome.FAILED, "pod.wrong_image", {"image": wanted}, actual=image, expected=wanted)
-    init = _init_failure(pod)
+    init = init_failure(pod)
     if init:
         return Finding(Outcome.FAILED, msg("pod.init_failed", name=name, container=init[0], problem=init[1],
                                            restarts=init[2]),
                        {"init": msg("value.completed")},
                        {"init": Text.same(f"{init[0]}: ") + init[1], "restarts": str(init[2])}, evidence)
-    crash = _crashing(cstatus)
+    crash = crashing(cstatus)
     if crash:
         return Finding(Outcome.FAILED, msg("pod.crashing", container=container or "?", code=crash[0],
                                            reason=crash[1], restarts=restarts),
                        {"state": msg("value.running")},
                        {"state": msg("value.exit_code", code=crash[0], reason=crash[1]),
                                               "restarts": str(restarts)}, evidence)
-    recent = _restarted_recently(cstatus, dt.datetime.now(dt.UTC))
+    recent = restarted_recently(cstatus, dt.datetime.now(dt.UTC))
     if recent:
         return Finding(Outcome.PENDING, msg("pod.restarted_recently", container=container or "?",
                                             code=recent[0], restarts=restarts, seconds=int(recent[1]),
@@ -246,14 +223,14 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                            message=str(waiting.get("message", "")).strip() or "-"),
                        {"state": msg("value.running")}, {"image": image, "state": str(waiting["reason"]),
                                               "restarts": str(restarts)}, evidence)
-    scheduled = _condition(pod, "PodScheduled")
+    scheduled = condition(pod, "PodScheduled")
     if scheduled.get("status") == "False" and scheduled.get("reason") == "Unschedulable":
         return verdict(Outcome.FAILED, "pod.unschedulable", {"node": msg("value.assigned")},
                        message=str(scheduled.get("message", "")).strip())
     if phase != spec.phase:
         outcome = Outcome.FAILED if phase in ("Failed", "Succeeded") else Outcome.PENDING
         return verdict(outcome, "pod.phase", {"phase": spec.phase}, actual=phase, expected=spec.phase)
-    if spec.ready and _condition(pod, "Ready").get("status") != "True":
+    if spec.ready and condition(pod, "Ready").get("status") != "True":
         if restarts > 0:
             return verdict(Outcome.FAILED, "pod.not_ready_restarts", {"ready": "True"},
                            phase=phase, restarts=restarts)

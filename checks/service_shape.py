@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from labcheck.checks.base import CheckSpec, EvalContext, match_labels, resolve_port
+from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, match_labels, resolve_port
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -195,6 +195,9 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         if pod is None:
             return Finding(Outcome.PENDING, msg("service.pod_missing", name=name, pod=spec.selects_pod),
                            {"pod": spec.selects_pod}, {"pod": "-"}, evidence)
+        deleting = being_deleted("Pod", pod, evidence)
+        if deleting:
+            return deleting
         wanted = selector_text(selector)
         labels = pod["metadata"].get("labels") or {}
         if not match_labels(wanted, labels):

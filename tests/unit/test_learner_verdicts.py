@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from labcheck.checks import http_reachable
+from labcheck.checks import http_reachable, manifest_file
 from labcheck.core.answers import HttpResult
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult
@@ -136,3 +136,67 @@ def test_an_unreachable_node_port_stays_ungraded_without_blaming_the_cluster() -
         footer = report.split("\n\n")[-1]
         assert right in footer and wrong not in footer, footer
         assert answers.hint.get(lang) in report
+
+
+def held_pod() -> dict[str, Any]:
+    """A Running, Ready Pod being deleted and held by a finalizer (`kubectl delete` returned, it stays)."""
+    held = pod()
+    held["metadata"].update(deletionTimestamp="2026-12-01T10:00:00Z", finalizers=["example.com/hold"])
+    return held
+
+
+def test_a_pod_being_deleted_reads_the_same_in_every_check(tmp_path: Path) -> None:
+    """Step 5 said "Pod my-first-pod is Running, not Running yet" (expected and actual phase=Running) and
+    step 6 passed: every check that reads the Pod now says it is being deleted, and none passes."""
+    live = held_pod()
+    (tmp_path / "my-first-pod.yaml").write_text(
+        f"apiVersion: v1\nkind: Pod\nmetadata: {{name: my-first-pod, uid: {live['metadata']['uid']}}}\n"
+        "spec: {containers: [{name: my-first-pod, image: 'stacksimplify/kubenginx:1.0.0'}]}\n", encoding="utf-8")
+    cluster = FakeCluster({"Node": [node()], "Pod": [live], "Service": [service()],
+                           "EndpointSlice": [endpoint_slice()]})
+    cluster.logs[("my-first-pod", None)] = '10.0.0.1 - - "GET / HTTP/1.1" 200 615'
+    seen: dict[str, CheckResult] = {}
+    for step in ("step-04", "step-05", "step-06"):
+        result = grade(step, cluster, files=tmp_path)
+        seen.update({f"{step}/{c.check_id}": c for c in result.checks})
+    reads_the_pod = ["step-04/pod-running", "step-04/service", "step-05/access-log", "step-05/exec-index",
+                     "step-06/pod-live"]
+    for key in reads_the_pod:
+        check = seen[key]
+        assert (check.outcome, check.message_id) == (Outcome.PENDING, "object.terminating"), (
+            key, check.outcome, check.message.en)
+        assert check.hint is not None and check.hint.key == "object.terminating_hint"
+        for lang, words in (("en", "is being deleted (since 2026-12-01T10:00:00Z), held by finalizers "
+                                   "example.com/hold"),
+                            ("zh", "正在被删除（自 2026-12-01T10:00:00Z 起），被 finalizer example.com/hold 阻止删除")):
+            assert words in check.message.get(lang)
+            assert "Running" not in check.message.get(lang)
+        assert check.expected == {"deletionTimestamp": "-"}
+    assert seen["step-06/pod-yaml"].outcome is Outcome.SKIPPED  # it needs pod-live first
+    yaml_check = load_lab("pods").step("step-06").checks[2]
+    alone = manifest_file.evaluate(yaml_check, context(cluster, tmp_path))  # type: ignore[arg-type]
+    assert alone.message.key == "object.terminating"
+
+
+def crash_then_delete_events(*warnings: str) -> list[dict[str, Any]]:
+    reasons = [("Scheduled", "Successfully assigned default/my-first-pod to n1"),
+               ("Pulled", 'Container image "stacksimplify/kubenginx:1.0.0" already present on machine'),
+               ("Created", "Created container my-first-pod"), ("Started", "Started container my-first-pod")]
+    events = [event("Pod", "my-first-pod", r, m) for r, m in reasons]
+    for reason in warnings:
+        warning = event("Pod", "my-first-pod", reason, f"{reason}: Back-off restarting failed container")
+        warning["type"] = "Warning"
+        events.append(warning)
+    return [*events, event("Pod", "my-first-pod", "Killing", "Stopping container my-first-pod")]
+
+
+def test_a_pod_that_crash_looped_then_was_deleted_did_not_run_correctly() -> None:
+    for warning in ("BackOff", "Failed", "Unhealthy", "OOMKilling"):
+        result = grade("step-02", FakeCluster({"Node": [node()], "Event": crash_then_delete_events(warning)}))
+        ran = found(result, "pod-running")
+        assert (ran.outcome, ran.message_id) == (Outcome.FAILED, "pod.gone_crashed"), (warning, ran.message.en)
+        assert warning in ran.message.en and warning in ran.message.zh
+        assert ran.actual == {"warnings": warning}
+        assert found(result, "pod-deleted").outcome is Outcome.PASSED  # created and deleted: still true
+    clean = grade("step-02", FakeCluster({"Node": [node()], "Event": crash_then_delete_events()}))
+    assert found(clean, "pod-running").message_id == "pod.gone_ran" and clean.percent == 100
