@@ -21,6 +21,7 @@ from labcheck.checks.base import (
     one_line,
     valid_regex,
 )
+from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -84,7 +85,8 @@ class Spec(CheckSpec):
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     pod = ctx.get("Pod", spec.pod)
     if pod is None:
-        return Finding(Outcome.PENDING, msg("exec.no_pod", pod=spec.pod), {"pod": spec.pod}, {"pod": "-"})
+        missing = where_is(ctx, "Pod", spec.pod) or msg("exec.no_pod", pod=spec.pod)
+        return Finding(Outcome.PENDING, missing, {"pod": spec.pod}, {"pod": "-"})
     evidence = {"uid": str(pod["metadata"].get("uid", ""))}
     deleting = being_deleted("Pod", pod)
     if deleting:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from labcheck.checks.base import CheckSpec, EvalContext, match_labels, one_line, resolve_port, valid_regex
+from labcheck.checks.nearby import where_is
 from labcheck.checks.service_shape import selector_text
 from labcheck.core.answers import HttpResult, Unreachable, reason_of
 from labcheck.core.i18n import Text, msg, register_messages
@@ -226,8 +227,8 @@ def _try_port(spec: Spec, ctx: EvalContext, svc: dict[str, Any], entry: dict[str
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     svc = ctx.get("Service", spec.service)
     if svc is None:
-        return Finding(Outcome.PENDING, msg("http.no_service", name=spec.service),
-                       {"service": spec.service}, {"service": "-"})
+        text = where_is(ctx, "Service", spec.service) or msg("http.no_service", name=spec.service)
+        return Finding(Outcome.PENDING, text, {"service": spec.service}, {"service": "-"})
     ports: list[dict[str, Any]] = list(svc.get("spec", {}).get("ports") or [])
     entries = [p for p in ports if spec.port is None or p.get("port") == spec.port]
     evidence = {"service_uid": str(svc["metadata"].get("uid", ""))}

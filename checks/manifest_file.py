@@ -14,6 +14,7 @@ import yaml
 from pydantic import Field, field_validator
 
 from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, one_line, relative_path
+from labcheck.checks.nearby import where_is
 from labcheck.checks.yaml_problems import yaml_problem
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
@@ -207,8 +208,10 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                        {"kind": str(doc.get("kind", "-")), "name": str(meta.get("name", "-"))})
     live = ctx.get(kind, name, namespaced=kind_info(kind).namespaced)
     if live is None:
-        return Finding(Outcome.PENDING, msg("manifest.no_live", kind=kind, name=name, path=shown),
-                       {kind: name}, {kind: "-"})
+        text = msg("manifest.no_live", kind=kind, name=name, path=shown)
+        if kind_info(kind).namespaced:
+            text = where_is(ctx, kind, name) or text
+        return Finding(Outcome.PENDING, text, {kind: name}, {kind: "-"})
     deleting = being_deleted(kind, live)
     if deleting:
         return deleting

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from labcheck.checks.base import CheckSpec, EvalContext, SelectorMixin, being_deleted
 from labcheck.checks.fieldpath import FieldMatch
+from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
 from labcheck.core.results import Finding, Outcome
@@ -74,10 +75,11 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         if going:
             return going
         key = "exists.none" if not found else "exists.too_few"
-        return Finding(Outcome.PENDING,
-                       msg(key, kind=spec.object_kind, target=spec.describe(), where=place,
-                           count=len(found), min_count=spec.min_count),
-                       expected, actual)
+        text = msg(key, kind=spec.object_kind, target=spec.describe(), where=place, count=len(found),
+                   min_count=spec.min_count)
+        if not found and spec.name is not None and info.namespaced:
+            text = where_is(ctx, spec.object_kind, spec.name) or text
+        return Finding(Outcome.PENDING, text, expected, actual)
     for obj in found:
         results = [(m.path, *m.check(obj)) for m in spec.fields]
         wrong = [r for r in results if not r[1]]

@@ -20,6 +20,7 @@ from labcheck.checks.base import (
 )
 from labcheck.checks.events_evidence import events_about, image_from_events, node_from_events
 from labcheck.checks.images import matches_any, parse_image
+from labcheck.checks.nearby import where_is
 from labcheck.checks.pod_status import (
     FAILING_WAIT_REASONS,
     STABLE_SECONDS,
@@ -169,8 +170,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         deleting = being_deleted("Pod", pod)
         if deleting:
             return deleting
-        return Finding(Outcome.PENDING, msg("pod.missing", name=name, namespace=ctx.namespace), {"pod": name},
-                       {"pod": "-"})
+        text = where_is(ctx, "Pod", name) or msg("pod.missing", name=name, namespace=ctx.namespace)
+        return Finding(Outcome.PENDING, text, {"pod": name}, {"pod": "-"})
     status = pod.get("status", {})
     container = spec.container or default_container(pod)
     cstatus = container_status(pod, container)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from labcheck.checks.base import ID_PATTERN, CheckSpec, EvalContext, relative_path
 from labcheck.checks.manifest_file import load_small_yaml
+from labcheck.checks.nearby import near_miss
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -43,6 +44,12 @@ register_messages({
         "zh": "答案 {given} 不在选项 {choices} 之中",
     },
     "quiz.wrong": {"en": "answer {given} is not right", "zh": "答案 {given} 不正确"},
+    "quiz.near_key": {
+        "en": "no answer under `{id}` in {file}, but there is `{found}`: did you mean `{id}`? "
+              "(write the key exactly: `{id}: {answer}`)",
+        "zh": "{file} 中没有 `{id}` 的答案，但有 `{found}`：是不是想写 `{id}`？"
+              "（键要完全一致：`{id}: {answer}`）",
+    },
     "quiz.file_hint": {
         "en": "Fix {file} first: one answer per line at the left edge, like `{id}: b` (spaces, not tabs; "
               "close every quote and bracket). Every quiz question reads this file.",
@@ -102,6 +109,19 @@ def find_answer(data: dict[Any, Any], check_id: str) -> Any:
     return None
 
 
+def _near_key(data: dict[Any, Any], check_id: str, taken: frozenset[str]) -> tuple[str, Any] | None:
+    """A key that is almost the check id (`pod_smallest_unit`, `Pod-Smallest-Unit`, one typo), with its
+    value, at the top or one level down; other questions' ids (in `taken`) are not typos."""
+    pairs = [(k, v) for k, v in data.items() if not isinstance(v, dict)]
+    pairs += [(k, v) for inner in data.values() if isinstance(inner, dict) for k, v in inner.items()]
+    keys = {str(k): v for k, v in pairs if str(k) not in taken}
+    for key, value in keys.items():
+        if key.lower().replace("_", "-").replace(" ", "-").strip("-") == check_id:
+            return key, value
+    close = near_miss(check_id, list(keys), taken)
+    return (close, keys[close]) if close is not None else None
+
+
 def parse_answer(value: Any) -> list[str]:
     """`b`, `a,c`, `a c` or [a, c] -> ["a", "c"]; YAML may hand back ints or bools for bare words."""
     items = value if isinstance(value, list) else [value]
@@ -132,6 +152,13 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         return Finding(Outcome.FAILED, msg("quiz.not_mapping", path=shown, id=spec.id),
                        {"file": msg("value.mapping")}, {"file": _yaml_kind(data)}, hint=file_hint)
     given = parse_answer(find_answer(data, spec.id))
+    near = None if given else _near_key(data, spec.id, ctx.extra.get("lab_names", frozenset()))
+    if near is not None:
+        found, value = near
+        return Finding(Outcome.PENDING, msg("quiz.near_key", id=spec.id, found=found, file=shown,
+                                            answer=",".join(parse_answer(value)) or "b"),
+                       {"answer": msg("value.one_of", choices=", ".join(ids))}, {"answer": "-"},
+                       hint=file_hint)
     if not given:
         key = "quiz.unanswered_multi" if len(spec.answer) > 1 else "quiz.unanswered"
         return Finding(Outcome.PENDING, msg(key, id=spec.id, choices="|".join(ids), file=shown),

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, match_labels, resolve_port
+from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -146,8 +147,8 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     name = spec.name
     svc = ctx.get("Service", name)
     if svc is None:
-        return Finding(Outcome.PENDING, msg("service.missing", name=name, namespace=ctx.namespace),
-                       {"service": name}, {"service": "-"})
+        text = where_is(ctx, "Service", name) or msg("service.missing", name=name, namespace=ctx.namespace)
+        return Finding(Outcome.PENDING, text, {"service": name}, {"service": "-"})
     s = svc.get("spec", {})
     svc_type = str(s.get("type", "ClusterIP"))
     ports: list[dict[str, Any]] = list(s.get("ports") or [])
@@ -193,8 +194,9 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                           {"selector": "-"})
         pod = ctx.get("Pod", spec.selects_pod)
         if pod is None:
-            return Finding(Outcome.PENDING, msg("service.pod_missing", name=name, pod=spec.selects_pod),
-                           {"pod": spec.selects_pod}, {"pod": "-"}, evidence)
+            text = where_is(ctx, "Pod", spec.selects_pod) or msg("service.pod_missing", name=name,
+                                                                              pod=spec.selects_pod)
+            return Finding(Outcome.PENDING, text, {"pod": spec.selects_pod}, {"pod": "-"}, evidence)
         deleting = being_deleted("Pod", pod, evidence)
         if deleting:
             return deleting

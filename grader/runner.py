@@ -120,6 +120,10 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
     cached = CachedCluster(cluster) if cluster is not None else None
     ctx = EvalContext(cluster=cached or _NoCluster(), namespace=options.namespace,
                       files_dir=options.files_dir, http_get=options.http_get)
+    ctx.extra["lab_names"] = frozenset(  # what checks/nearby.py never calls a typo
+        str(value) for s in lab.steps.values() for c in s.checks
+        for value in (getattr(c, f, None) for f in ("name", "service", "pod", "selects_pod")) if value
+    ) | {c.id for s in lab.steps.values() for c in s.checks if getattr(c, "kind", "") == "quiz"}
     defaults = lab.spec.defaults
     limit = options.time_limit
     run_end = start + limit - options.time_spent if limit is not None else float("inf")
@@ -173,6 +177,7 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             if over:
                 _out_of_time(state, limit or 0, clock())
                 continue
+            ctx.extra["step"] = state.step_id  # for hints that name the command to run
             state.finding, state.retryable = _evaluate(state.spec, ctx)
             state.attempts += 1
             now = clock()

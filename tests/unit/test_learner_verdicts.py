@@ -10,6 +10,7 @@ from labcheck.checks import http_reachable, manifest_file
 from labcheck.core.answers import HttpResult
 from labcheck.core.i18n import Lang
 from labcheck.core.results import CheckResult, Outcome, RunResult
+from labcheck.errors import ClusterError
 from labcheck.loader import load_lab
 from labcheck.reporters import REPORTERS, ReportOptions
 from labcheck.runner import RunOptions, run_lab
@@ -200,3 +201,72 @@ def test_a_pod_that_crash_looped_then_was_deleted_did_not_run_correctly() -> Non
         assert found(result, "pod-deleted").outcome is Outcome.PASSED  # created and deleted: still true
     clean = grade("step-02", FakeCluster({"Node": [node()], "Event": crash_then_delete_events()}))
     assert found(clean, "pod-running").message_id == "pod.gone_ran" and clean.percent == 100
+
+
+def test_a_pod_in_another_namespace_says_which_and_how_to_grade_it() -> None:
+    cluster = FakeCluster({"Pod": [pod(namespace="lab")], "Node": [node()]})
+    result = grade("step-02", cluster)
+    ran = found(result, "pod-running")
+    assert (ran.outcome, ran.message_id) == (Outcome.PENDING, "nearby.other_namespace")
+    assert "Pod my-first-pod is not in namespace default, but exists in namespace lab: " \
+           "run `labcheck step-02 -n lab`" in ran.message.en
+    assert "`labcheck step-02 -n lab`" in ran.message.zh and "命名空间 lab 中有" in ran.message.zh
+
+
+def test_where_a_pod_is_is_looked_up_once_and_not_at_all_when_it_is_there() -> None:
+    cluster = FakeCluster({"Pod": [pod()], "Node": [node()]})
+    grade("step-04", cluster)
+    assert ("list", "Pod", None) not in cluster.calls  # nothing missing: no extra list
+    refusing = FakeCluster({"Node": [node()]})
+    original = refusing.list
+
+    def namespaced_only(kind: str, namespace: str | None) -> list[dict[str, Any]]:
+        if kind == "Pod" and namespace is None:
+            refusing.calls.append(("list", kind, namespace))
+            raise ClusterError("forbidden", "pods is forbidden at the cluster scope")
+        return original(kind, namespace)
+
+    refusing.list = namespaced_only  # type: ignore[method-assign]
+    result = grade("step-05", refusing)
+    assert {c.message_id for c in result.checks} == {"logs.no_pod", "exec.no_pod"}  # no hint, no error
+    assert refusing.calls.count(("list", "Pod", None)) == 1  # refused once: not asked again
+
+
+def test_a_near_miss_name_is_named() -> None:
+    typo = service("my-frist-service")
+    result = grade("step-04", FakeCluster({"Pod": [pod()], "Service": [typo], "Node": [node()]}))
+    svc = found(result, "service")
+    assert (svc.outcome, svc.message_id) == (Outcome.PENDING, "nearby.near_miss")
+    assert "found Service my-frist-service: did you mean my-first-service?" in svc.message.en
+    assert "找到了 Service my-frist-service：是不是想写 my-first-service？" in svc.message.zh
+    upper = grade("step-04", FakeCluster({"Pod": [pod("My-First-Pod")], "Node": [node()]}))
+    assert found(upper, "pod-running").message_id == "nearby.near_miss"
+    # the lab's own other names are not typos: my-first-service is not "my-first-service2 misspelt"
+    only_first = grade("step-04", FakeCluster({"Pod": [pod()], "Service": [service()], "Node": [node()]}))
+    assert found(only_first, "service2").message_id == "service.missing"
+
+
+def test_a_pod_made_by_a_deployment_is_not_the_bare_pod_the_step_asks_for() -> None:
+    made = pod("my-first-pod-7c9f98d49b-x2x4q", labels={"app": "my-first-pod", "pod-template-hash": "7c9f98d49b"})
+    made["metadata"]["ownerReferences"] = [{"kind": "ReplicaSet", "name": "my-first-pod-7c9f98d49b",
+                                            "controller": True}]
+    result = grade("step-04", FakeCluster({"Pod": [made], "Node": [node()]}))
+    ran = found(result, "pod-running")
+    assert (ran.outcome, ran.message_id) == (Outcome.PENDING, "nearby.controller")
+    assert ("Pod my-first-pod-7c9f98d49b-x2x4q was made by Deployment my-first-pod; this step asks for a bare "
+            "Pod named my-first-pod (`kubectl run my-first-pod ...`)") in ran.message.en
+    assert "由 Deployment my-first-pod 创建" in ran.message.zh
+
+
+def test_a_quiz_answer_under_a_near_miss_key_is_named(tmp_path: Path) -> None:
+    (tmp_path / "labcheck-answers.yaml").write_text(
+        "pod_smallest_unit: b\nPod-Shared-Network: a\nsidecar-patern: a\n", encoding="utf-8")
+    result = grade("step-01", files=tmp_path)
+    for check_id, key, answer in (("pod-smallest-unit", "pod_smallest_unit", "b"),
+                                  ("pod-shared-network", "Pod-Shared-Network", "a"),
+                                  ("sidecar-pattern", "sidecar-patern", "a")):
+        check = found(result, check_id)
+        assert (check.outcome, check.message_id) == (Outcome.PENDING, "quiz.near_key"), check.message.en
+        assert f"but there is `{key}`: did you mean `{check_id}`? (write the key exactly: " \
+               f"`{check_id}: {answer}`)" in check.message.en
+        assert f"但有 `{key}`" in check.message.zh
