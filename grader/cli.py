@@ -79,10 +79,14 @@ def main() -> None:
               help="Also show evidence (uids, nodes) and how many looks each check took.")
 @click.option("--color/--no-color", envvar="LABCHECK_COLOR", default=None,
               help="Colour (default: on a terminal, unless NO_COLOR is set).")
+@click.option("--no-progress", envvar="LABCHECK_NO_PROGRESS", is_flag=True,
+              help="Grade only what the cluster shows now: neither read nor write the progress file "
+                   "(which remembers checks that passed before a later step deleted their objects).")
 def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | None,
           context: str | None, namespace: str | None, output: str, junit_xml: str | None,
           json_report: str | None, lang: Lang | None, wait: float | None, timeout: float | None,
-          watch: bool, files_dir: str, receipt: str | None, verbose: bool, color: bool | None) -> None:
+          watch: bool, files_dir: str, receipt: str | None, verbose: bool, color: bool | None,
+          no_progress: bool) -> None:
     """Grade STEPS (e.g. step-04) against the cluster."""
     from labcheck.session import CheckRequest, run_check
 
@@ -91,9 +95,24 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         namespace=namespace, output=output, junit_xml=junit_xml, json_report=json_report,
         lang=lang or default_lang(), wait=wait, files_dir=Path(files_dir),
         color=_use_color(color, sys.stdout), verbose=verbose, receipt=receipt, timeout=timeout,
+        progress=not no_progress,
         watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None,
     )
     sys.exit(int(run_check(request)))
+
+
+@main.command("progress")
+@lab_option
+@cluster_options
+@lang_option
+@click.option("--reset", is_flag=True,
+              help="Forget it: delete the progress file of this cluster + namespace.")
+def progress_command(lab: str, kubeconfig: str | None, context: str | None, namespace: str | None,
+                     lang: Lang | None, reset: bool) -> None:
+    """Show (or --reset) what `labcheck check` remembers as passed in this cluster and namespace."""
+    from labcheck.progress import show_or_reset
+
+    click.echo(show_or_reset(lab, kubeconfig, context, namespace, lang or default_lang(), reset))
 
 
 def _use_color(flag: bool | None, stream: Any) -> bool:

@@ -67,6 +67,7 @@ class CheckResult:
     internal: bool = False
     attempts: int = 1
     duration_s: float = 0.0
+    remembered: str = ""  # when it passed earlier (ISO 8601): this verdict is from the progress file
 
     @property
     def message_id(self) -> str:

@@ -54,6 +54,8 @@ def check_json(check: CheckResult, lang: Lang) -> dict[str, Any]:
         "actual": clean_map(localized(check.actual, lang), VALUE_LIMIT, max_items=MAX_ITEMS),
         "evidence": clean_map(check.evidence, VALUE_LIMIT, max_items=MAX_ITEMS),
         "hint": _text(check.hint, lang, HINT_LIMIT, newlines=True),
+        "remembered": bool(check.remembered),  # from the learner's progress file, not the cluster now
+        "passed_at": check.remembered or None,
         "attempts": check.attempts,
         "duration_s": number(check.duration_s),
     }

@@ -75,6 +75,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "report.ungraded_note.other": {"en": "Ungraded checks never count against you: run again once that is "
                                          "sorted out.",
                                    "zh": "未评分的检查不会扣分：解决之后重新运行即可。"},
+    "report.remembered": {"en": "{n} check(s) passed earlier and count from your progress file "
+                                "(labcheck progress; --no-progress grades only what is there now)",
+                          "zh": "{n} 项检查此前已通过，按本机进度文件计分"
+                                "（labcheck progress 可查看；--no-progress 只按集群当前状态评分）"},
     "report.left": {"en": "still to do: {checks}", "zh": "仍需完成：{checks}"},
     "report.all_done": {"en": "Everything checked passes. Well done!", "zh": "所有检查均已通过，做得好！"},
     "report.no_checks": {"en": "no checks were run", "zh": "没有运行任何检查"},

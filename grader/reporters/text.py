@@ -114,7 +114,7 @@ def _step(step: StepResult, lang: Lang, style: _Style, verbose: bool) -> list[st
         score = f"-/{num(check.points)}" if not check.graded else f"{num(check.score)}/{num(check.points)}"
         row = _line(clean(check.title.get(lang), 200) or clean(check.check_id, 80), score, 4)
         lines.append(f"  {symbol} {row}")
-        if check.outcome is not Outcome.PASSED or verbose:
+        if check.outcome is not Outcome.PASSED or verbose or check.remembered:
             lines += ["      " + detail for detail in _details(check, lang, verbose)]
     return lines
 
@@ -145,6 +145,9 @@ def _footer(result: RunResult, lang: Lang, style: _Style) -> list[str]:
     if result.ungraded_points or result.cluster_problem is not None:
         *why, note = ungraded_lines(result, lang)
         lines += [style(clean(line, MESSAGE_LIMIT), "35") for line in why] + [note]
+    remembered = sum(1 for c in checks if c.remembered)
+    if remembered:
+        lines.append(label("remembered", lang, n=remembered))
     left = [clean(c.check_id, 80) for c in checks if c.outcome in (Outcome.FAILED, Outcome.PENDING)]
     if left:
         lines.append(label("left", lang, checks=", ".join(left)))

@@ -30,6 +30,7 @@ TOP_KEYS = {"schema_version", "lab", "context", "namespace", "started_at", "dura
             "steps"}
 STEP_KEYS = {"id", "title", "score", "max_score", "status", "checks"}
 CHECK_KEYS = {"id", "kind", "title", "status", "points", "score", "graded", "message", "message_id", "expected", "actual",
+              "remembered", "passed_at",
               "evidence", "hint", "attempts", "duration_s"}
 
 
