@@ -7,16 +7,18 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from labcheck.core.results import Outcome
-from tests.e2e.learner import POD, Learner, check, outcomes, report
+from tests.e2e.learner import POD, Learner, check, json_report, outcomes, report
 from tests.e2e.test_pods_lab_mistakes import crash_loop
 
 pytestmark = pytest.mark.cluster
 IMAGE = "stacksimplify/kubenginx:1.0.0"
 FINALIZER = "labcheck.test/hold"
+STEPS = [f"step-0{i}" for i in range(1, 8)]
 
 
 def test_a_pod_that_crash_looped_then_was_deleted_does_not_pass_from_its_events(learner: Learner) -> None:
@@ -110,3 +112,28 @@ def test_a_service_whose_first_port_is_not_the_apps_still_answers(learner: Learn
     answers = check(result, "service-answers")
     assert answers.outcome is Outcome.PASSED, f"{answers.message.en} | {outcomes(result)}"
     assert answers.evidence["port"] == "80"
+
+
+def test_progress_survives_the_clean_up(learner: Learner, tmp_path: Path) -> None:
+    """The learner checks each step as they go; step 7 deletes what steps 4-6 graded. `check --all`
+    afterwards scored 14/26 (53.8 %) with hints to re-create what was rightly deleted."""
+    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    for step in STEPS[:6]:
+        learner.solve(step)
+        run = learner.labcheck(step, "-n", learner.namespace, "--wait", "20", env=env)
+        assert run.returncode == 0, f"{step}:\n{run.stdout}{run.stderr}"
+    learner.solve("step-07")
+    after = learner.labcheck("check", "--all", "-n", learner.namespace, "--wait", "20", "-o", "json", env=env)
+    assert after.returncode == 0, after.stdout + after.stderr
+    data = json_report(after)
+    assert data["percent"] == 100
+    remembered = {f"{s['id']}/{c['id']}" for s in data["steps"] for c in s["checks"] if c["remembered"]}
+    assert {"step-04/pod-running", "step-05/exec-index", "step-06/pod-live"} <= remembered, remembered
+    assert not any(k.startswith(("step-01", "step-03", "step-07")) for k in remembered)  # graded now
+    text = learner.labcheck("check", "--all", "-n", learner.namespace, "--wait", "0", "--lang", "zh", env=env)
+    assert "此前已通过" in text.stdout and "100%" in text.stdout
+    bare = learner.labcheck("check", "--all", "-n", learner.namespace, "--wait", "0", "--no-progress",
+                            "-o", "json", env=env)
+    assert bare.returncode == 1 and json_report(bare)["percent"] < 100
+    shown = learner.labcheck("progress", "-n", learner.namespace, env=env)
+    assert "step-04/pod-running" in shown.stdout
