@@ -76,7 +76,8 @@ def _owner(pod: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _elsewhere(ctx: EvalContext, kind: str, name: str) -> str | None:
-    """A namespace other than the graded one with `kind` `name` in it; None if none, or not allowed."""
+    """The other namespace with `kind` `name` in it, the newest such object first (the one the learner
+    just made; one being deleted never counts); None if none, or not allowed."""
     refused: set[str] = ctx.extra.setdefault("nearby_refused", set())
     if kind in refused:
         return None
@@ -85,10 +86,11 @@ def _elsewhere(ctx: EvalContext, kind: str, name: str) -> str | None:
     except Exception:  # a ClusterError (forbidden for a namespaced grader, ...): a hint is not worth an error
         refused.add(kind)
         return None
-    spaces = sorted({str(o["metadata"].get("namespace")) for o in everywhere
-                     if o.get("metadata", {}).get("name") == name
-                     and o["metadata"].get("namespace") not in (None, ctx.namespace)})
-    return spaces[0] if spaces else None
+    found = [o["metadata"] for o in everywhere if o.get("metadata", {}).get("name") == name
+             and o["metadata"].get("namespace") not in (None, ctx.namespace)
+             and not o["metadata"].get("deletionTimestamp")]
+    found.sort(key=lambda meta: str(meta.get("creationTimestamp", "")), reverse=True)
+    return str(found[0]["namespace"]) if found else None
 
 
 def where_is(ctx: EvalContext, kind: str, name: str) -> Text | None:

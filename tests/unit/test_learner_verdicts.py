@@ -270,3 +270,12 @@ def test_a_quiz_answer_under_a_near_miss_key_is_named(tmp_path: Path) -> None:
         assert f"but there is `{key}`: did you mean `{check_id}`? (write the key exactly: " \
                f"`{check_id}: {answer}`)" in check.message.en
         assert f"但有 `{key}`" in check.message.zh
+
+
+def test_the_other_namespace_named_is_the_newest_object_not_one_being_deleted() -> None:
+    old, new, going = pod(namespace="old"), pod(namespace="new"), pod(namespace="going")
+    old["metadata"]["creationTimestamp"] = "2026-12-01T09:00:00Z"
+    new["metadata"]["creationTimestamp"] = "2026-12-01T10:00:00Z"
+    going["metadata"].update(creationTimestamp="2026-12-01T11:00:00Z", deletionTimestamp="2026-12-01T11:01:00Z")
+    ran = found(grade("step-04", FakeCluster({"Pod": [old, going, new], "Node": [node()]})), "pod-running")
+    assert "`labcheck step-04 -n new`" in ran.message.en, ran.message.en
