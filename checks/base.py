@@ -12,10 +12,27 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from labcheck.core.answers import ExecResult, HttpResult
-from labcheck.core.i18n import Text
-from labcheck.core.results import Finding
+from labcheck.core.i18n import Text, msg, register_messages
+from labcheck.core.results import Finding, Outcome
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+register_messages({
+    # one wording for an object with a deletionTimestamp, whatever the check (issue 14)
+    "object.terminating": {
+        "en": "{kind} {name} is being deleted (since {since}){held}: for this check it is gone; wait until "
+              "`kubectl get {resource} {name}` no longer finds it, then create it again",
+        "zh": "{kind} {name} 正在被删除（自 {since} 起）{held}：对这项检查而言它已不存在；"
+              "等到 `kubectl get {resource} {name}` 找不到它之后再重新创建",
+    },
+    "object.held": {"en": ", held by finalizers {finalizers}", "zh": "，被 finalizer {finalizers} 阻止删除"},
+    "object.terminating_hint": {
+        "en": "A finalizer keeps {kind} {name} until whoever set it removes it. If nothing will: "
+              "`kubectl patch {resource} {name} --type=merge -p '{{\"metadata\":{{\"finalizers\":null}}}}'`",
+        "zh": "finalizer 会一直保留 {kind} {name}，直到设置它的一方将其移除。如果没有谁会移除："
+              "`kubectl patch {resource} {name} --type=merge -p '{{\"metadata\":{{\"finalizers\":null}}}}'`",
+    },
+})
 
 
 class CheckSpec(BaseModel):
@@ -143,6 +160,27 @@ def match_labels(selector: str | None, labels: Mapping[str, str] | None) -> bool
         elif term not in labels:
             return False
     return True
+
+
+def being_deleted(kind: str, obj: Mapping[str, Any] | None,
+                  evidence: Mapping[str, str] | None = None) -> Finding | None:
+    """`not done yet` in the same words for every check when obj has a deletionTimestamp (a Pod in
+    its grace period, or held by a finalizer): it is neither there to grade nor gone."""
+    meta = (obj or {}).get("metadata") or {}
+    since = meta.get("deletionTimestamp")
+    if not since:
+        return None
+    name, resource = str(meta.get("name", "?")), kind.lower()  # as one types it: kubectl get pod NAME
+    finalizers = ", ".join(str(f) for f in meta.get("finalizers") or [])
+    held = msg("object.held", finalizers=finalizers) if finalizers else Text.same("")
+    hint = msg("object.terminating_hint", kind=kind, name=name, resource=resource) if finalizers else None
+    actual: dict[str, str | Text] = {"deletionTimestamp": str(since)}
+    if finalizers:
+        actual["finalizers"] = finalizers
+    return Finding(Outcome.PENDING, msg("object.terminating", kind=kind, name=name, since=since, held=held,
+                                        resource=resource),
+                   {"deletionTimestamp": "-"}, actual,
+                   {"uid": str(meta.get("uid", "")), **(evidence or {})}, hint=hint)
 
 
 class SelectorMixin(BaseModel):

@@ -15,11 +15,13 @@ from pydantic import Field, field_validator
 from labcheck.checks.base import (
     CheckSpec,
     EvalContext,
+    being_deleted,
     container_names,
     default_container,
     one_line,
     valid_regex,
 )
+from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -83,10 +85,14 @@ class Spec(CheckSpec):
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     pod = ctx.get("Pod", spec.pod)
     if pod is None:
-        return Finding(Outcome.PENDING, msg("exec.no_pod", pod=spec.pod), {"pod": spec.pod}, {"pod": "-"})
+        missing = where_is(ctx, "Pod", spec.pod) or msg("exec.no_pod", pod=spec.pod)
+        return Finding(Outcome.PENDING, missing, {"pod": spec.pod}, {"pod": "-"})
     evidence = {"uid": str(pod["metadata"].get("uid", ""))}
+    deleting = being_deleted("Pod", pod)
+    if deleting:
+        return deleting
     phase = str(pod.get("status", {}).get("phase", "Pending"))
-    if phase != "Running" or pod["metadata"].get("deletionTimestamp"):
+    if phase != "Running":
         return Finding(Outcome.PENDING, msg("exec.not_running", pod=spec.pod, phase=phase),
                        {"phase": "Running"}, {"phase": phase}, evidence)
     names = container_names(pod)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-MISSING = "<missing>"
+from labcheck.core.i18n import Text, msg
 
 
 def values_at(obj: Any, path: str) -> Iterator[Any]:
@@ -86,15 +86,16 @@ class FieldMatch(BaseModel):
             return re.search(self.pattern, text) is not None
         return True
 
-    def check(self, obj: Any) -> tuple[bool, str, str]:
+    def check(self, obj: Any) -> tuple[bool, str | Text, str | Text]:
         """(satisfied, expected, actual) as the learner reads them."""
         values = list(values_at(obj, self.path))
         good = sum(1 for v in values if self._ok(v))
-        want = (f"= {scalar_text(self.equals)}" if self.equals is not None else
-                f"~ /{self.pattern}/" if self.pattern is not None else "present")
+        want: str | Text = (f"= {scalar_text(self.equals)}" if self.equals is not None else
+                            f"~ /{self.pattern}/" if self.pattern is not None else msg("value.present"))
         if self.min_matches > 1:
-            want += f" (x{self.min_matches})"
+            want = want + Text.same(f" (x{self.min_matches})") if isinstance(want, Text) else \
+                f"{want} (x{self.min_matches})"
         shown = ", ".join(scalar_text(v) if not isinstance(v, (dict, list)) else "{...}"
-                          for v in values[:5]) or MISSING
+                          for v in values[:5])
         satisfied = good >= self.min_matches if self.min_matches else good == 0
-        return satisfied, want, shown[:200]
+        return satisfied, want, shown[:200] or msg("value.missing")

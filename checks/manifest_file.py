@@ -13,8 +13,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, field_validator
 
-from labcheck.checks.base import CheckSpec, EvalContext, one_line, relative_path
-from labcheck.core.i18n import msg, register_messages
+from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, one_line, relative_path
+from labcheck.checks.nearby import where_is
+from labcheck.checks.yaml_problems import yaml_problem
+from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
 from labcheck.core.results import Finding, Outcome
 
@@ -124,32 +126,35 @@ def load_small_yaml(path: Path, shown: str, prefix: str,
     if not path.exists():
         return None, None
 
-    def failed(key: str, expected: str, actual: str, **params: object) -> tuple[None, Finding]:
+    def failed(key: str, expected: str | Text, actual: str | Text, **params: object) -> tuple[None, Finding]:
         return None, Finding(Outcome.FAILED, msg(f"{prefix}.{key}", path=shown, **params),
                              {"file": expected}, {"file": actual})
 
     try:
         if not path.is_file():
-            return failed("unreadable", "a file", "not a file", problem="not a file")
+            not_a_file = msg("value.not_a_file")
+            return failed("unreadable", msg("value.a_file"), not_a_file, problem=not_a_file)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return failed("too_big", f"<= {MAX_FILE_BYTES} bytes", f"{size} bytes", limit=MAX_FILE_BYTES)
+            return failed("too_big", msg("value.max_bytes", n=MAX_FILE_BYTES), msg("value.bytes", n=size),
+                          limit=MAX_FILE_BYTES)
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        return failed("unreadable", "UTF-8 text", "binary", problem="not UTF-8 text")
+        return failed("unreadable", msg("value.utf8"), msg("value.binary"), problem=msg("value.not_utf8"))
     except OSError as exc:
         problem = exc.strerror or str(exc)
-        return failed("unreadable", "readable", problem, problem=problem)
+        return failed("unreadable", msg("value.readable"), problem, problem=problem)
     try:
         docs = _parse(text, multi)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problem = one_line(str(exc.problem or exc.context or "syntax error"))
-        return failed("bad_yaml", "valid YAML", f"line {line}: {problem}", line=line, problem=problem)
+        words = yaml_problem(one_line(str(exc.problem or exc.context or "")))
+        return failed("bad_yaml", msg("value.valid_yaml"), msg("value.yaml_line", line=line, problem=words),
+                      line=line, problem=words)
     except (yaml.YAMLError, RecursionError) as exc:
-        problem = one_line(str(exc)) or "nested too deeply"
-        return failed("bad_yaml", "valid YAML", problem, line=1, problem=problem)
+        words = yaml_problem(one_line(str(exc))) if str(exc) else msg("yaml.too_deep")
+        return failed("bad_yaml", msg("value.valid_yaml"), words, line=1, problem=words)
     return [d for d in docs if d is not None], None
 
 
@@ -180,7 +185,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                        {"file": shown}, {"file": "-"})
     if not docs:
         return Finding(Outcome.FAILED, msg("manifest.empty", path=shown), {"file": f"{kind} {name}"},
-                       {"file": "empty"})
+                       {"file": msg("value.empty")})
     doc = docs[0]
     # `kubectl get -o yaml` with several names (or -l) writes a List; one item is fine.
     if len(docs) == 1 and isinstance(doc, dict) and doc.get("kind") == "List":
@@ -203,8 +208,13 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                        {"kind": str(doc.get("kind", "-")), "name": str(meta.get("name", "-"))})
     live = ctx.get(kind, name, namespaced=kind_info(kind).namespaced)
     if live is None:
-        return Finding(Outcome.PENDING, msg("manifest.no_live", kind=kind, name=name, path=shown),
-                       {kind: name}, {kind: "-"})
+        text = msg("manifest.no_live", kind=kind, name=name, path=shown)
+        if kind_info(kind).namespaced:
+            text = where_is(ctx, kind, name) or text
+        return Finding(Outcome.PENDING, text, {kind: name}, {kind: "-"})
+    deleting = being_deleted(kind, live)
+    if deleting:
+        return deleting
     live_uid = str(live["metadata"].get("uid", ""))
     file_uid = str(meta.get("uid") or "")
     evidence = {"uid": live_uid, "file": shown}

@@ -6,7 +6,8 @@ so an untouched namespace reads as "not done yet" instead of "cleaned up".
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -50,6 +51,12 @@ class Spec(CheckSpec, SelectorMixin):
         description="Pass only if Events show the named object existed (so an empty namespace is "
                     "'not done yet', not 'cleaned up'). Needs `name`.",
     )
+    selecting: str | None = Field(
+        None,
+        description="Also count as left-over any object whose spec.selector selects Pods with these labels "
+                    "(`run=my-first-pod`), labelled or not: `kubectl run --expose` makes a Service without "
+                    "labels.",
+    )
     evidence_reasons: list[str] = Field(
         default_factory=list,
         description="With require_evidence: one of these Event reasons must appear (any, if empty).",
@@ -60,6 +67,13 @@ class Spec(CheckSpec, SelectorMixin):
     def _known_kind(cls, value: str) -> str:
         return check_kind_name(value)
 
+    @field_validator("selecting")
+    @classmethod
+    def _labels(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[\w./-]+=[\w./-]*(,[\w./-]+=[\w./-]*)*", value):
+            raise ValueError("give labels as key=value[,key=value]")
+        return value
+
     @model_validator(mode="after")
     def _target(self) -> Spec:
         if self.require_evidence and self.name is None:
@@ -67,10 +81,28 @@ class Spec(CheckSpec, SelectorMixin):
         return self
 
 
+def _selects_labels(obj: dict[str, Any], labels: str) -> bool:
+    """obj's own selector (a Service's spec.selector) picks Pods labelled `labels`; empty picks none."""
+    selector = (obj.get("spec") or {}).get("selector")
+    if isinstance(selector, dict) and isinstance(selector.get("matchLabels"), dict):
+        selector = selector["matchLabels"]  # Deployments, ReplicaSets, Jobs
+    if not isinstance(selector, dict) or not selector:
+        return False
+    wanted = dict(term.split("=", 1) for term in labels.split(",") if "=" in term)
+    return all(wanted.get(str(k)) == str(v) for k, v in selector.items())
+
+
+def _left_over(spec: Spec, obj: dict[str, Any]) -> bool:
+    by_name_or_labels = spec.name is not None or spec.label_selector is not None or spec.selecting is None
+    if by_name_or_labels and spec.selects(obj):
+        return True
+    return spec.selecting is not None and _selects_labels(obj, spec.selecting)
+
+
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     info = kind_info(spec.object_kind)
     left = [o for o in ctx.cluster.list(spec.object_kind, ctx.namespace if info.namespaced else None)
-            if spec.selects(o) and o["metadata"]["name"] not in spec.ignore_names]
+            if _left_over(spec, o) and o["metadata"]["name"] not in spec.ignore_names]
     names = ", ".join(sorted(o["metadata"]["name"] for o in left))
     expected = {"left": "-"}
     if left:
@@ -86,7 +118,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         if not groups or (wanted and not wanted & reasons):
             return Finding(Outcome.PENDING,
                            msg("absent.never_created", kind=spec.object_kind, target=target),
-                           {"events": ", ".join(sorted(wanted)) or "any"},
+                           {"events": ", ".join(sorted(wanted)) or msg("value.any")},
                            {"events": ", ".join(sorted(reasons)) or "-"})
         evidence = {"uids": ",".join(sorted(groups)), "reasons": ",".join(sorted(reasons))}
         return Finding(Outcome.PASSED, msg("absent.ok", kind=spec.object_kind, target=target),

@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from labcheck.checks.base import CheckSpec, EvalContext, SelectorMixin
+from labcheck.checks.base import CheckSpec, EvalContext, SelectorMixin, being_deleted
 from labcheck.checks.fieldpath import FieldMatch
+from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
 from labcheck.core.results import Finding, Outcome
@@ -61,18 +62,24 @@ class Spec(CheckSpec, SelectorMixin):
 
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     info = kind_info(spec.object_kind)
-    found = [o for o in ctx.cluster.list(spec.object_kind, ctx.namespace if info.namespaced else None)
-             if spec.selects(o)]
+    matching = [o for o in ctx.cluster.list(spec.object_kind, ctx.namespace if info.namespaced else None)
+                if spec.selects(o)]
+    found = [o for o in matching if not o["metadata"].get("deletionTimestamp")]
+    deleting = [o for o in matching if o not in found]
     names = sorted(o["metadata"]["name"] for o in found)
     place = msg("where.namespace", namespace=ctx.namespace) if info.namespaced else msg("where.cluster")
     expected = {"count": f">= {spec.min_count}"}
     actual = {"count": str(len(found))}
     if len(found) < spec.min_count:
+        going = being_deleted(spec.object_kind, deleting[0]) if deleting else None
+        if going:
+            return going
         key = "exists.none" if not found else "exists.too_few"
-        return Finding(Outcome.PENDING,
-                       msg(key, kind=spec.object_kind, target=spec.describe(), where=place,
-                           count=len(found), min_count=spec.min_count),
-                       expected, actual)
+        text = msg(key, kind=spec.object_kind, target=spec.describe(), where=place, count=len(found),
+                   min_count=spec.min_count)
+        if not found and spec.name is not None and info.namespaced:
+            text = where_is(ctx, spec.object_kind, spec.name) or text
+        return Finding(Outcome.PENDING, text, expected, actual)
     for obj in found:
         results = [(m.path, *m.check(obj)) for m in spec.fields]
         wrong = [r for r in results if not r[1]]

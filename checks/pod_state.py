@@ -10,10 +10,26 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from labcheck.checks.base import CheckSpec, EvalContext, container_status, default_container
+from labcheck.checks.base import (
+    CheckSpec,
+    EvalContext,
+    being_deleted,
+    container_status,
+    default_container,
+    one_line,
+)
 from labcheck.checks.events_evidence import events_about, image_from_events, node_from_events
-from labcheck.checks.images import matches_any
-from labcheck.core.i18n import msg, register_messages
+from labcheck.checks.images import matches_any, parse_image
+from labcheck.checks.nearby import where_is
+from labcheck.checks.pod_status import (
+    FAILING_WAIT_REASONS,
+    STABLE_SECONDS,
+    condition,
+    crashing,
+    init_failure,
+    restarted_recently,
+)
+from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
 register_messages({
@@ -22,15 +38,29 @@ register_messages({
                        "zh": "Pod 的状态：镜像、阶段、就绪、节点、IP。"},
     "pod.missing": {"en": "Pod {name} does not exist yet in namespace {namespace}",
                     "zh": "命名空间 {namespace} 中还没有 Pod {name}"},
-    "pod.terminating": {"en": "Pod {name} is being deleted (namespace {namespace})",
-                        "zh": "Pod {name} 正在被删除（命名空间 {namespace}）"},
     "pod.gone_ran": {
         "en": "Pod {name} was deleted; Events show it ran image {image} on {node}",
         "zh": "Pod {name} 已删除；事件显示它曾在 {node} 上运行镜像 {image}",
     },
+    "pod.gone_crashed": {
+        "en": "Pod {name} was deleted, and its Events show it did not run correctly: {reason}: {message}",
+        "zh": "Pod {name} 已删除，但它的事件显示它没有正常运行：{reason}：{message}",
+    },
     "pod.wrong_image": {
         "en": "Pod {name} runs image {actual}, expected {expected}",
         "zh": "Pod {name} 使用的镜像是 {actual}，应为 {expected}",
+    },
+    "pod.digest_only": {
+        "en": "Pod {name} runs image {actual}, pinned by digest only: a digest cannot be matched to a tag, "
+              "so labcheck cannot tell whether it is {expected}. Run the image by its tag "
+              "(`kubectl run {name} --image {first}`), or see which digest the tag has with "
+              "`kubectl get pod {name} -o jsonpath='{{.status.containerStatuses[0].imageID}}'` "
+              "after running it by tag",
+        "zh": "Pod {name} 的镜像 {actual} 只用摘要（digest）指定：摘要无法对应到标签，"
+              "labcheck 无法判断它是否为 {expected}。"
+              "请按标签运行镜像（`kubectl run {name} --image {first}`）；"
+              "想知道该标签对应的摘要，按标签运行后用 "
+              "`kubectl get pod {name} -o jsonpath='{{.status.containerStatuses[0].imageID}}'` 查看",
     },
     "pod.waiting": {
         "en": "container {container} is waiting: {reason}: {message}",
@@ -71,11 +101,6 @@ register_messages({
                "zh": "Pod {name} 在 {node} 上 {phase} 且就绪（{ip}），镜像 {image}"},
 })
 
-FAILING_WAIT_REASONS = {"ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull",
-                        "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError",
-                        "RunContainerError"}
-
-
 class Spec(CheckSpec):
     kind: Literal["pod_state"] = Field(description="A Pod's state: image, phase, Ready, node, IP.")
     name: str = Field(description="Pod name.")
@@ -107,54 +132,9 @@ def _container_image(pod: dict[str, Any], container: str | None) -> str:
     return ""
 
 
-def _crashing(cstatus: dict[str, Any]) -> tuple[int, str] | None:
-    """(exit code, reason) of a container that keeps failing: the kubelet shows it as terminated with
-    an error between restarts, and as waiting in CrashLoopBackOff once the back-off has grown."""
-    state, last = cstatus.get("state") or {}, cstatus.get("lastState") or {}
-    terminated = state.get("terminated") or {}
-    if terminated and int(terminated.get("exitCode", 0)) != 0:
-        return int(terminated.get("exitCode", 0)), str(terminated.get("reason") or "Error")
-    if (state.get("waiting") or {}).get("reason") == "CrashLoopBackOff":
-        before = last.get("terminated") or {}
-        return int(before.get("exitCode", 0)), str(before.get("reason") or "CrashLoopBackOff")
-    return None
-
-
-STABLE_SECONDS = 10  # a container that crashed before must stay up this long before it counts as running
-
-
-def _restarted_recently(cstatus: dict[str, Any], now: dt.datetime) -> tuple[int, float] | None:
-    """(last exit code, seconds up) of a container running again after failing: between two crashes
-    the kubelet shows a crash-looping container as running (and Ready, without a probe)."""
-    before = ((cstatus.get("lastState") or {}).get("terminated") or {})
-    started = ((cstatus.get("state") or {}).get("running") or {}).get("startedAt")
-    if not before or int(before.get("exitCode", 0)) == 0 or not started:
-        return None
-    try:
-        up = (now - dt.datetime.fromisoformat(str(started).replace("Z", "+00:00"))).total_seconds()
-    except ValueError:
-        return None
-    return (int(before.get("exitCode", 0)), up) if 0 <= up < STABLE_SECONDS else None
-
-
-def _init_failure(pod: dict[str, Any]) -> tuple[str, str, int] | None:
-    """(container, what went wrong, restarts) of the first init container that cannot finish."""
-    for status in pod.get("status", {}).get("initContainerStatuses") or []:
-        name, restarts = str(status.get("name")), int(status.get("restartCount", 0))
-        waiting = (status.get("state") or {}).get("waiting") or {}
-        crash = _crashing(status)
-        if crash:
-            return name, f"exit code {crash[0]} ({crash[1]})", restarts
-        if waiting.get("reason") in FAILING_WAIT_REASONS:
-            return name, str(waiting["reason"]), restarts
-    return None
-
-
-def _condition(pod: dict[str, Any], kind: str) -> dict[str, Any]:
-    for cond in pod.get("status", {}).get("conditions") or []:
-        if cond.get("type") == kind:
-            return dict(cond)
-    return {}
+# Warnings about a Pod that mean it did not run correctly: a crash loop (BackOff), a failed start or
+# pull (Failed), failing probes (Unhealthy), the kernel's OOM killer (OOMKilling).
+RAN_BADLY = ("BackOff", "Failed", "Unhealthy", "OOMKilling")
 
 
 def _from_events(spec: Spec, ctx: EvalContext) -> Finding | None:
@@ -165,8 +145,16 @@ def _from_events(spec: Spec, ctx: EvalContext) -> Finding | None:
         if spec.images and not matches_any(image, spec.images, allow_mirrors=spec.allow_mirrors):
             continue
         node = node_from_events(events) or "?"
+        warnings = [e for e in events if e.get("type") == "Warning" and e.get("reason") in RAN_BADLY]
+        if warnings:  # it started, but then crashed or failed its probes: not "ran correctly"
+            first = warnings[0]
+            return Finding(Outcome.FAILED, msg("pod.gone_crashed", name=spec.name, reason=first.get("reason"),
+                                               message=one_line(str(first.get("message", ""))) or "-"),
+                           {"warnings": "-"},
+                           {"warnings": ", ".join(dict.fromkeys(str(e.get("reason")) for e in warnings))},
+                           {"uid": uid, "node": node, "image": image})
         return Finding(Outcome.PASSED, msg("pod.gone_ran", name=spec.name, image=image, node=node),
-                       {"pod": "ran"}, {"pod": "deleted", "image": image},
+                       {"pod": msg("value.ran")}, {"pod": msg("value.deleted"), "image": image},
                        {"uid": uid, "node": node, "image": image})
     return None
 
@@ -179,9 +167,11 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
             found = _from_events(spec, ctx)
             if found:
                 return found
-        key = "pod.missing" if pod is None else "pod.terminating"
-        return Finding(Outcome.PENDING, msg(key, name=name, namespace=ctx.namespace), {"pod": name},
-                       {"pod": "-"})
+        deleting = being_deleted("Pod", pod)
+        if deleting:
+            return deleting
+        text = where_is(ctx, "Pod", name) or msg("pod.missing", name=name, namespace=ctx.namespace)
+        return Finding(Outcome.PENDING, text, {"pod": name}, {"pod": "-"})
     status = pod.get("status", {})
     container = spec.container or default_container(pod)
     cstatus = container_status(pod, container)
@@ -189,53 +179,59 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     phase = str(status.get("phase", "Unknown"))
     node, ip = pod.get("spec", {}).get("nodeName"), status.get("podIP")
     restarts = int(cstatus.get("restartCount", 0))
-    actual = {"image": image, "phase": phase, "ready": str(_condition(pod, "Ready").get("status")),
+    actual = {"image": image, "phase": phase, "ready": str(condition(pod, "Ready").get("status")),
               "restarts": str(restarts), "node": str(node or "-"), "podIP": str(ip or "-")}
     evidence = {"uid": str(pod["metadata"].get("uid", "")), "node": str(node or ""),
                 "podIP": str(ip or ""), "image": image, "imageID": str(cstatus.get("imageID", ""))}
 
-    def verdict(outcome: Outcome, text_key: str, want: dict[str, str], **params: object) -> Finding:
+    def verdict(outcome: Outcome, text_key: str, want: dict[str, str | Text], **params: object) -> Finding:
         shown = {k: v for k, v in actual.items() if k in want} if want else actual  # fields that matter
         return Finding(outcome, msg(text_key, name=name, **params), want, shown, evidence)
 
     if spec.images and not matches_any(image, spec.images, allow_mirrors=spec.allow_mirrors,
                                        image_id=cstatus.get("imageID")):
         wanted = " | ".join(spec.images)
+        ref = parse_image(image)
+        if ref.digest and not ref.tag:  # `nginx@sha256:...`: not wrong, just not comparable to a tag
+            return verdict(Outcome.FAILED, "pod.digest_only", {"image": wanted}, actual=image,
+                           expected=wanted, first=spec.images[0])
         return verdict(Outcome.FAILED, "pod.wrong_image", {"image": wanted}, actual=image, expected=wanted)
-    init = _init_failure(pod)
+    init = init_failure(pod)
     if init:
         return Finding(Outcome.FAILED, msg("pod.init_failed", name=name, container=init[0], problem=init[1],
                                            restarts=init[2]),
-                       {"init": "completed"}, {"init": f"{init[0]}: {init[1]}", "restarts": str(init[2])},
-                       evidence)
-    crash = _crashing(cstatus)
+                       {"init": msg("value.completed")},
+                       {"init": Text.same(f"{init[0]}: ") + init[1], "restarts": str(init[2])}, evidence)
+    crash = crashing(cstatus)
     if crash:
         return Finding(Outcome.FAILED, msg("pod.crashing", container=container or "?", code=crash[0],
                                            reason=crash[1], restarts=restarts),
-                       {"state": "running"}, {"state": f"exit code {crash[0]} ({crash[1]})",
+                       {"state": msg("value.running")},
+                       {"state": msg("value.exit_code", code=crash[0], reason=crash[1]),
                                               "restarts": str(restarts)}, evidence)
-    recent = _restarted_recently(cstatus, dt.datetime.now(dt.UTC))
+    recent = restarted_recently(cstatus, dt.datetime.now(dt.UTC))
     if recent:
         return Finding(Outcome.PENDING, msg("pod.restarted_recently", container=container or "?",
                                             code=recent[0], restarts=restarts, seconds=int(recent[1]),
                                             stable=STABLE_SECONDS),
-                       {"state": f"running >= {STABLE_SECONDS}s"},
-                       {"state": f"running {int(recent[1])}s", "restarts": str(restarts)}, evidence)
+                       {"state": msg("value.running_at_least", seconds=STABLE_SECONDS)},
+                       {"state": msg("value.running_for", seconds=int(recent[1])), "restarts": str(restarts)},
+                       evidence)
     waiting = (cstatus.get("state") or {}).get("waiting") or {}
     if waiting.get("reason") in FAILING_WAIT_REASONS:
         return Finding(Outcome.FAILED,
                        msg("pod.waiting", container=cstatus.get("name", "?"), reason=waiting["reason"],
                            message=str(waiting.get("message", "")).strip() or "-"),
-                       {"state": "running"}, {"image": image, "state": str(waiting["reason"]),
+                       {"state": msg("value.running")}, {"image": image, "state": str(waiting["reason"]),
                                               "restarts": str(restarts)}, evidence)
-    scheduled = _condition(pod, "PodScheduled")
+    scheduled = condition(pod, "PodScheduled")
     if scheduled.get("status") == "False" and scheduled.get("reason") == "Unschedulable":
-        return verdict(Outcome.FAILED, "pod.unschedulable", {"node": "assigned"},
+        return verdict(Outcome.FAILED, "pod.unschedulable", {"node": msg("value.assigned")},
                        message=str(scheduled.get("message", "")).strip())
     if phase != spec.phase:
         outcome = Outcome.FAILED if phase in ("Failed", "Succeeded") else Outcome.PENDING
         return verdict(outcome, "pod.phase", {"phase": spec.phase}, actual=phase, expected=spec.phase)
-    if spec.ready and _condition(pod, "Ready").get("status") != "True":
+    if spec.ready and condition(pod, "Ready").get("status") != "True":
         if restarts > 0:
             return verdict(Outcome.FAILED, "pod.not_ready_restarts", {"ready": "True"},
                            phase=phase, restarts=restarts)
@@ -244,7 +240,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
         return Finding(Outcome.FAILED, msg("pod.restarts", restarts=restarts, max=spec.max_restarts),
                        {"restarts": f"<= {spec.max_restarts}"}, {"restarts": str(restarts)}, evidence)
     if spec.require_node and not node:
-        return verdict(Outcome.PENDING, "pod.no_node", {"node": "assigned"})
+        return verdict(Outcome.PENDING, "pod.no_node", {"node": msg("value.assigned")})
     if spec.require_ip and not ip:
-        return verdict(Outcome.PENDING, "pod.no_ip", {"podIP": "assigned"})
+        return verdict(Outcome.PENDING, "pod.no_ip", {"podIP": msg("value.assigned")})
     return verdict(Outcome.PASSED, "pod.ok", {}, phase=phase, node=node or "-", ip=ip or "-", image=image)

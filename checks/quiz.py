@@ -7,6 +7,7 @@ at the top level first, then in every nested mapping.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, ClassVar, Literal
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from labcheck.checks.base import ID_PATTERN, CheckSpec, EvalContext, relative_path
 from labcheck.checks.manifest_file import load_small_yaml
+from labcheck.checks.nearby import near_miss
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
@@ -42,6 +44,18 @@ register_messages({
         "zh": "答案 {given} 不在选项 {choices} 之中",
     },
     "quiz.wrong": {"en": "answer {given} is not right", "zh": "答案 {given} 不正确"},
+    "quiz.near_key": {
+        "en": "no answer under `{id}` in {file}, but there is `{found}`: did you mean `{id}`? "
+              "(write the key exactly: `{id}: {answer}`)",
+        "zh": "{file} 中没有 `{id}` 的答案，但有 `{found}`：是不是想写 `{id}`？"
+              "（键要完全一致：`{id}: {answer}`）",
+    },
+    "quiz.file_hint": {
+        "en": "Fix {file} first: one answer per line at the left edge, like `{id}: b` (spaces, not tabs; "
+              "close every quote and bracket). Every quiz question reads this file.",
+        "zh": "先修改 {file}：每行一个答案，从行首写起，例如 `{id}: b`（用空格，不用 Tab；"
+              "引号和括号要成对）。所有测验题都读取这个文件。",
+    },
     "quiz.ok": {"en": "answer {given} is right", "zh": "答案 {given} 正确"},
 })
 
@@ -95,6 +109,19 @@ def find_answer(data: dict[Any, Any], check_id: str) -> Any:
     return None
 
 
+def _near_key(data: dict[Any, Any], check_id: str, taken: frozenset[str]) -> tuple[str, Any] | None:
+    """A key that is almost the check id (`pod_smallest_unit`, `Pod-Smallest-Unit`, one typo), with its
+    value, at the top or one level down; other questions' ids (in `taken`) are not typos."""
+    pairs = [(k, v) for k, v in data.items() if not isinstance(v, dict)]
+    pairs += [(k, v) for inner in data.values() if isinstance(inner, dict) for k, v in inner.items()]
+    keys = {str(k): v for k, v in pairs if str(k) not in taken}
+    for key, value in keys.items():
+        if key.lower().replace("_", "-").replace(" ", "-").strip("-") == check_id:
+            return key, value
+    close = near_miss(check_id, list(keys), taken)
+    return (close, keys[close]) if close is not None else None
+
+
 def parse_answer(value: Any) -> list[str]:
     """`b`, `a,c`, `a c` or [a, c] -> ["a", "c"]; YAML may hand back ints or bools for bare words."""
     items = value if isinstance(value, list) else [value]
@@ -108,23 +135,37 @@ def parse_answer(value: Any) -> list[str]:
     return out
 
 
+def _yaml_kind(data: Any) -> Text:
+    name = type(data).__name__
+    return msg(f"value.yaml.{name}") if name in ("list", "str") else msg("value.yaml.other", type=name)
+
+
 def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     shown = spec.answers_file
     ids = [c.id for c in spec.choices]
     docs, problem = load_small_yaml(ctx.files_dir / spec.answers_file, shown, "quiz", multi=False)
-    if problem is not None:
-        return problem
+    file_hint = msg("quiz.file_hint", file=shown, id=spec.id)
+    if problem is not None:  # the file is the problem, not the question: its hint, not the study hint
+        return dataclasses.replace(problem, hint=file_hint)
     data = docs[0] if docs else {}
     if not isinstance(data, dict):
         return Finding(Outcome.FAILED, msg("quiz.not_mapping", path=shown, id=spec.id),
-                       {"file": "mapping"}, {"file": type(data).__name__})
+                       {"file": msg("value.mapping")}, {"file": _yaml_kind(data)}, hint=file_hint)
     given = parse_answer(find_answer(data, spec.id))
+    near = None if given else _near_key(data, spec.id, ctx.extra.get("lab_names", frozenset()))
+    if near is not None:
+        found, value = near
+        return Finding(Outcome.PENDING, msg("quiz.near_key", id=spec.id, found=found, file=shown,
+                                            answer=",".join(parse_answer(value)) or "b"),
+                       {"answer": msg("value.one_of", choices=", ".join(ids))}, {"answer": "-"},
+                       hint=file_hint)
     if not given:
         key = "quiz.unanswered_multi" if len(spec.answer) > 1 else "quiz.unanswered"
         return Finding(Outcome.PENDING, msg(key, id=spec.id, choices="|".join(ids), file=shown),
-                       {"answer": "one of " + ", ".join(ids)}, {"answer": "-"})
+                       {"answer": msg("value.one_of", choices=", ".join(ids))}, {"answer": "-"})
     # never the right choice: reports, JSON and JUnit show `expected` to the student
-    expected = {"answer": ("every right choice of " if len(spec.answer) > 1 else "one of ") + ", ".join(ids)}
+    key = "value.every_of" if len(spec.answer) > 1 else "value.one_of"
+    expected = {"answer": msg(key, choices=", ".join(ids))}
     actual = {"answer": ",".join(sorted(given))}
     evidence = {"file": shown, "answer": ",".join(given)}
     unknown = [g for g in given if g not in ids]

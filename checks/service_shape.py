@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from labcheck.checks.base import CheckSpec, EvalContext, match_labels, resolve_port
-from labcheck.core.i18n import msg, register_messages
+from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, match_labels, resolve_port
+from labcheck.checks.nearby import where_is
+from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.results import Finding, Outcome
 
 register_messages({
@@ -146,15 +147,16 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     name = spec.name
     svc = ctx.get("Service", name)
     if svc is None:
-        return Finding(Outcome.PENDING, msg("service.missing", name=name, namespace=ctx.namespace),
-                       {"service": name}, {"service": "-"})
+        text = where_is(ctx, "Service", name) or msg("service.missing", name=name, namespace=ctx.namespace)
+        return Finding(Outcome.PENDING, text, {"service": name}, {"service": "-"})
     s = svc.get("spec", {})
     svc_type = str(s.get("type", "ClusterIP"))
     ports: list[dict[str, Any]] = list(s.get("ports") or [])
     evidence = {"uid": str(svc["metadata"].get("uid", "")), "type": svc_type,
                 "clusterIP": str(s.get("clusterIP", "")), "ports": describe_ports(ports)}
 
-    def failed(key: str, want: dict[str, str], have: dict[str, str], **params: object) -> Finding:
+    def failed(key: str, want: dict[str, str | Text], have: dict[str, str | Text],
+               **params: object) -> Finding:
         return Finding(Outcome.FAILED, msg(key, name=name, **params), want, have, evidence)
 
     if spec.type is not None and svc_type != spec.type:
@@ -188,18 +190,23 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     if spec.selects_pod is not None:
         selector: dict[str, str] = dict(s.get("selector") or {})
         if not selector:
-            return failed("service.no_selector", {"selector": f"selects Pod {spec.selects_pod}"},
+            return failed("service.no_selector", {"selector": msg("value.selects_pod", pod=spec.selects_pod)},
                           {"selector": "-"})
         pod = ctx.get("Pod", spec.selects_pod)
         if pod is None:
-            return Finding(Outcome.PENDING, msg("service.pod_missing", name=name, pod=spec.selects_pod),
-                           {"pod": spec.selects_pod}, {"pod": "-"}, evidence)
+            text = where_is(ctx, "Pod", spec.selects_pod) or msg("service.pod_missing", name=name,
+                                                                              pod=spec.selects_pod)
+            return Finding(Outcome.PENDING, text, {"pod": spec.selects_pod}, {"pod": "-"}, evidence)
+        deleting = being_deleted("Pod", pod, evidence)
+        if deleting:
+            return deleting
         wanted = selector_text(selector)
         labels = pod["metadata"].get("labels") or {}
         if not match_labels(wanted, labels):
             selected = [p["metadata"]["name"] for p in ctx.cluster.list("Pod", ctx.namespace)
                         if match_labels(wanted, p["metadata"].get("labels"))]
-            return failed("service.selector_mismatch", {"selector": f"selects Pod {spec.selects_pod}"},
+            return failed("service.selector_mismatch",
+                          {"selector": msg("value.selects_pod", pod=spec.selects_pod)},
                           {"selector": wanted}, selector=wanted, pod=spec.selects_pod,
                           labels=selector_text(labels) or "-",
                           selected=", ".join(selected) or msg("service.nothing"))

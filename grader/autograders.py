@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from labcheck.core.i18n import Lang, register_messages, tr
-from labcheck.core.results import CheckResult, Outcome, RunResult
+from labcheck.core.results import CheckResult, Outcome, RunResult, localized
 from labcheck.reporters.labels import label
 from labcheck.reporters.safe import clean, clean_map
 
@@ -53,9 +53,10 @@ def _markdown(c: CheckResult, lang: Lang) -> str:
         lines = [_md(tr("lms.ungraded", lang, message=c.message.get(lang)))]
     elif c.outcome is not Outcome.PASSED:
         if c.expected:
-            lines.append(f"- {label('expected', lang)}: {_code(dict(c.expected))}")
+            lines.append(f"- {label('expected', lang)}: {_code(localized(c.expected, lang))}")
         if c.actual or c.expected:
-            lines.append(f"- {label('actual', lang)}: {_code(dict(c.actual)) if c.actual else '-'}")
+            actual = _code(localized(c.actual, lang)) if c.actual else "-"
+            lines.append(f"- {label('actual', lang)}: {actual}")
         if c.hint is not None:
             lines.append(f"\n{label('hint', lang)}: {_md(c.hint.get(lang))}")
     return "\n".join(lines)

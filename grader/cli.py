@@ -23,6 +23,9 @@ class StepShortcutGroup(click.Group):
     """Treats an unknown command name (or a check option: `labcheck --watch step-02`) as `check`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:  # bare `labcheck`: the help is the answer, exit 0
+            click.echo(ctx.get_help())
+            ctx.exit(0)
         if args and args[0].startswith("-") and args[0] not in GROUP_OPTIONS \
                 and not ctx.resilient_parsing:
             args = ["check", *args]
@@ -70,7 +73,8 @@ def main() -> None:
 @click.option("--wait", envvar="LABCHECK_WAIT", type=click.FloatRange(min=0), default=None,
               help="Poll each check at most this many seconds (0: one look).")
 @click.option("--timeout", envvar="LABCHECK_TIMEOUT", type=click.FloatRange(min=0), default=None,
-              help="End the whole run within this many seconds, however slow the cluster answers.")
+              help="End the whole run within this many seconds, however slow the cluster answers "
+                   "(0: no limit).")
 @click.option("--watch", envvar="LABCHECK_WATCH", is_flag=True,
               help="Re-check until everything passes (or --wait seconds, default 600), with progress.")
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False),
@@ -81,11 +85,14 @@ def main() -> None:
               help="Also show evidence (uids, nodes) and how many looks each check took.")
 @click.option("--color/--no-color", envvar="LABCHECK_COLOR", default=None,
               help="Colour (default: on a terminal, unless NO_COLOR is set).")
+@click.option("--no-progress", envvar="LABCHECK_NO_PROGRESS", is_flag=True,
+              help="Grade only what the cluster shows now: neither read nor write the progress file "
+                   "(which remembers checks that passed before a later step deleted their objects).")
 def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | None,
           context: str | None, namespace: str | None, output: str, junit_xml: str | None,
           json_report: str | None, lang: Lang | None, wait: float | None, timeout: float | None,
           watch: bool, files_dir: str, receipt: str | None, verbose: bool, color: bool | None,
-          results_format: str | None, results_file: str | None) -> None:
+          results_format: str | None, results_file: str | None, no_progress: bool) -> None:
     """Grade STEPS (e.g. step-04) against the cluster."""
     if results_file and not results_format:
         raise click.UsageError("--results-file needs --format gradescope|prairielearn|classroom")
@@ -97,9 +104,23 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         lang=lang or default_lang(), wait=wait, files_dir=Path(files_dir),
         color=_use_color(color, sys.stdout), verbose=verbose, receipt=receipt, timeout=timeout,
         watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None, results_format=results_format,
-        results_file=results_file,
+        results_file=results_file, progress=not no_progress,
     )
     sys.exit(int(run_check(request)))
+
+
+@main.command("progress")
+@lab_option
+@cluster_options
+@lang_option
+@click.option("--reset", is_flag=True,
+              help="Forget it: delete the progress file of this cluster + namespace.")
+def progress_command(lab: str, kubeconfig: str | None, context: str | None, namespace: str | None,
+                     lang: Lang | None, reset: bool) -> None:
+    """Show (or --reset) what `labcheck check` remembers as passed in this cluster and namespace."""
+    from labcheck.progress import show_or_reset
+
+    click.echo(show_or_reset(lab, kubeconfig, context, namespace, lang or default_lang(), reset))
 
 
 def _use_color(flag: bool | None, stream: Any) -> bool:

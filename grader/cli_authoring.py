@@ -65,7 +65,9 @@ def schema(out: str | None) -> None:
 
     text = schema_text()
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        from labcheck.files import write_output
+
+        write_output(out, text, "--output")
     else:
         click.echo(text, nl=False)
 

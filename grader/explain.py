@@ -11,13 +11,17 @@ from labcheck.spec import Lab
 register_messages({
     "list.header": {"en": "{title} ({lab}): {steps} steps, {points} points, pass at {threshold}%",
                     "zh": "{title}（{lab}）：{steps} 个步骤，共 {points} 分，{threshold}% 及格"},
-    "list.step": {"en": "{step:<10} {title}  [{checks} checks, {points} pts]",
-                  "zh": "{step:<10} {title}  [{checks} 项检查，{points} 分]"},
+    "list.step": {"en": "{step:<10} {title}", "zh": "{step:<10} {title}"},
+    "list.score": {"en": "{checks}, {points}", "zh": "{checks}，{points}"},
+    "list.checks.one": {"en": "1 check", "zh": "1 项检查"},
+    "list.checks.many": {"en": "{n} checks", "zh": "{n} 项检查"},
+    "points.one": {"en": "1 pt", "zh": "1 分"},
+    "points.many": {"en": "{n} pts", "zh": "{n} 分"},
     "list.usage": {"en": "Run `labcheck STEP` (e.g. labcheck {first}) to grade a step.",
                    "zh": "运行 `labcheck 步骤`（例如 labcheck {first}）来检查一个步骤。"},
     "explain.step": {"en": "{step}: {title}", "zh": "{step}：{title}"},
-    "explain.check": {"en": "  [{id}] {title} ({points} pts, {kind})",
-                      "zh": "  [{id}] {title}（{points} 分，{kind}）"},
+    "explain.check": {"en": "  [{id}] {title} ({points}, {kind})",
+                      "zh": "  [{id}] {title}（{points}，{kind}）"},
     "explain.what": {"en": "      what: {description}", "zh": "      检查：{description}"},
     "explain.needs": {"en": "      after: {deps}", "zh": "      前提：{deps}"},
     "explain.hint": {"en": "      hint: {hint}", "zh": "      提示：{hint}"},
@@ -34,14 +38,36 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def _count(prefix: str, value: float, lang: Lang) -> str:
+    """`1 pt`, `2 pts`, `0.5 pts` (`1 分`): the singular only for exactly one."""
+    return tr(f"{prefix}.one", lang) if value == 1 else tr(f"{prefix}.many", lang, n=_points(value))
+
+
+LIST_WIDTH = 80  # the score column ends here
+
+
+def _list_line(left: str, right: str) -> str:
+    """`left` cut to fit (in terminal columns, CJK counts two) so `right` always ends at LIST_WIDTH."""
+    from labcheck.reporters.text import width
+
+    room = max(LIST_WIDTH - width(right) - 2, 12)
+    if width(left) > room:
+        while left and width(left) > room - 1:
+            left = left[:-1]
+        left += "…"
+    return left + " " * (room - width(left) + 2) + right
+
+
 def render_list(lab: Lab, lang: Lang) -> str:
     total = sum(c.points for s in lab.steps.values() for c in s.checks)
     lines = [tr("list.header", lang, title=lab.spec.title.get(lang), lab=lab.id, steps=len(lab.steps),
                 points=_points(total), threshold=_points(lab.spec.pass_threshold * 100)), ""]
     for step_id in lab.spec.steps:
         step = lab.step(step_id)
-        lines.append(tr("list.step", lang, step=step_id, title=step.title.get(lang), checks=len(step.checks),
-                        points=_points(sum(c.points for c in step.checks))))
+        score = tr("list.score", lang, checks=_count("list.checks", len(step.checks), lang),
+                   points=_count("points", sum(c.points for c in step.checks), lang))
+        left = tr("list.step", lang, step=step_id, title=step.title.get(lang))
+        lines.append(_list_line(left, f"[{score}]"))
     lines += ["", tr("list.usage", lang, first=lab.spec.steps[0])]
     return "\n".join(lines)
 
@@ -74,7 +100,7 @@ def render_explain(lab: Lab, step_ids: list[str], lang: Lang) -> str:
                 continue
             kind = str(getattr(check, "kind", "?"))
             lines.append(tr("explain.check", lang, id=check.id, title=check.title.get(lang),
-                            points=_points(check.points), kind=kind))
+                            points=_count("points", check.points, lang), kind=kind))
             description = tr(f"kind.{kind}", lang)  # every kind registers one (tests/unit/test_i18n.py)
             settings = _fields(check)
             lines.append(tr("explain.what", lang,

@@ -7,17 +7,49 @@ import os
 from pathlib import Path
 from typing import Any
 
+from labcheck.errors import LabcheckError
+
 
 def write_json(path: Path, data: Any) -> None:
     """Write then rename, so an interrupted run never leaves half a file for --resume to trust."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _problem(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def prepare_output(path: str | Path, option: str) -> Path:
+    """A file the user asked for (`--junit-xml out/report.xml`): its folders are made now, and a path
+    that can never be written (a folder, a file in the way, no permission) is a usage error before
+    any grading, naming the option and the path."""
+    target = Path(path)
+    if target.is_dir():
+        raise LabcheckError(f"{option} {path}: is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LabcheckError(f"{option} {path}: cannot create the folder {target.parent}: "
+                            f"{_problem(exc)}") from None
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise LabcheckError(f"{option} {path}: the folder {target.parent} is not writable")
+    return target
+
+
+def write_output(path: str | Path, text: str, option: str) -> None:
+    """Write a file the user asked for; a failure is their path's problem (exit 2), never a bug."""
+    target = prepare_output(path, option)
+    try:
+        write_text(target, text)
+    except OSError as exc:
+        raise LabcheckError(f"{option} {path}: cannot write: {_problem(exc)}") from None

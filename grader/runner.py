@@ -102,7 +102,7 @@ def _evaluate(spec: CheckSpec, ctx: EvalContext) -> tuple[Finding, bool]:
         return finding, finding.outcome is Outcome.ERROR
     except ClusterError as exc:
         text = exc.text or msg("run.cluster_error", reason=exc.reason, message=exc.message)
-        return Finding(Outcome.ERROR, text, actual={"error": exc.reason}), exc.retryable
+        return Finding(Outcome.ERROR, text, actual={"error": msg(f"value.error.{exc.reason}")}), exc.retryable
     except Exception as exc:  # a bug in a check must not take the whole report down
         return Finding(Outcome.ERROR, msg("run.internal", error=f"{type(exc).__name__}: {exc}"),
                        internal=True), False
@@ -120,6 +120,10 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
     cached = CachedCluster(cluster) if cluster is not None else None
     ctx = EvalContext(cluster=cached or _NoCluster(), namespace=options.namespace,
                       files_dir=options.files_dir, http_get=options.http_get)
+    ctx.extra["lab_names"] = frozenset(  # what checks/nearby.py never calls a typo
+        str(value) for s in lab.steps.values() for c in s.checks
+        for value in (getattr(c, f, None) for f in ("name", "service", "pod", "selects_pod")) if value
+    ) | {c.id for s in lab.steps.values() for c in s.checks if getattr(c, "kind", "") == "quiz"}
     defaults = lab.spec.defaults
     limit = options.time_limit
     run_end = start + limit - options.time_spent if limit is not None else float("inf")
@@ -135,7 +139,8 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
                 timeout = options.watch
             elif options.wait is not None:
                 timeout = min(timeout, options.wait)
-            timeout = min(timeout, run_end - start)
+            if spec.needs_cluster:  # a local file (a quiz) is read at once, whatever --timeout says
+                timeout = max(0.0, min(timeout, run_end - start))
             state = _State(step_id, spec, start + timeout, spec.interval or defaults.interval)
             state.deps = [by_id[d] for d in spec.depends_on]
             by_id[check_id] = state
@@ -147,7 +152,7 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         for state in order:
             if state.final:
                 continue
-            over = clock() >= run_end
+            over = state.spec.needs_cluster and clock() >= run_end
             if over and state.finding is not None:  # the last look stands
                 _out_of_time(state, limit or 0, clock())
                 continue
@@ -172,6 +177,7 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             if over:
                 _out_of_time(state, limit or 0, clock())
                 continue
+            ctx.extra["step"] = state.step_id  # for hints that name the command to run
             state.finding, state.retryable = _evaluate(state.spec, ctx)
             state.attempts += 1
             now = clock()
@@ -209,7 +215,7 @@ def _out_of_time(state: _State, limit: float, now: float) -> None:
     """The run's time limit is over: the last look stands; a check never looked at is ungraded."""
     if state.finding is None:
         state.finding = Finding(Outcome.ERROR, msg("run.time_limit", seconds=f"{limit:g}"),
-                                actual={"error": "timeout"})
+                                actual={"error": msg("value.error.timeout")})
         state.started = state.started or now
     state.final, state.finished = True, now
     state.graded = state.finding.outcome is not Outcome.ERROR
@@ -221,7 +227,7 @@ def _record(state: _State, run_start: float) -> CheckResult:
     spec = state.spec
     return CheckResult(
         step_id=state.step_id, check_id=spec.id, kind=spec.kind,  # type: ignore[attr-defined]
-        title=spec.title, hint=spec.hint, points=spec.points, outcome=finding.outcome,
+        title=spec.title, hint=finding.hint or spec.hint, points=spec.points, outcome=finding.outcome,
         message=finding.message, expected=dict(finding.expected), actual=dict(finding.actual),
         evidence=dict(finding.evidence), graded=state.graded, internal=finding.internal,
         attempts=state.attempts, duration_s=round(max(0.0, state.finished - state.started), 3),

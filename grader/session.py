@@ -40,6 +40,7 @@ class CheckRequest:
     timeout: float | None = None  # the whole run, seconds
     results_format: str | None = None  # gradescope | prairielearn | classroom: that host's results
     results_file: str | None = None  # where they go (else stdout, instead of the report)
+    progress: bool = True  # read and write the learner's progress file (grader/progress.py)
 
 
 def resolve_steps(lab: Lab, steps: list[str], all_steps: bool) -> list[str]:
@@ -74,7 +75,7 @@ def open_cluster(kubeconfig: str | None, context: str | None, namespace: str | N
     try:
         cluster, target = connect(kubeconfig, context)
         if deadline is not None:
-            cluster.deadline, cluster.time_limit = deadline, deadline - time.monotonic()
+            cluster.deadline = deadline
     except ClusterError as exc:
         return Connection(None, context or "", "", namespace or default_namespace,
                           msg("cluster.config", message=exc.message), {})
@@ -89,6 +90,8 @@ def checked_connection(reader: Any, target: Any, ns: str,
     try:
         exists = namespace_exists()
     except ClusterError as exc:
+        if exc.text is not None and exc.text.key == "run.time_limit":  # --timeout, not the cluster
+            return Connection(None, target.context, target.cluster, ns, exc.text, {})
         return Connection(None, target.context, target.cluster, ns,
                           msg("cluster.unreachable", context=target.context, server=target.server,
                               message=exc.message), {})
@@ -134,12 +137,16 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
     from labcheck.kube.http import http_get
     from labcheck.runner import RunOptions, run_lab
 
+    if timeout is not None and timeout <= 0:
+        timeout = None  # --timeout 0: no limit (as coreutils' `timeout 0`)
     began = time.monotonic()
     deadline = began + timeout if timeout is not None else None
     needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
     conn = Connection(None, context or "", "", namespace or lab.spec.defaults.namespace, None, {})
     if needs_cluster:
         conn = (opener or open_cluster)(kubeconfig, context, namespace, lab.spec.defaults.namespace, deadline)
+        if timeout is not None and hasattr(conn.cluster, "time_limit"):
+            conn.cluster.time_limit = timeout  # what the learner gave, for messages
 
     def get(url: str, seconds: float) -> HttpResult:  # plain HTTP never outlives the run either
         if deadline is not None:
@@ -167,17 +174,29 @@ def autograder_results(result: RunResult, host: str, lang: Lang) -> str:
 
 def run_check(request: CheckRequest) -> ExitCode:
     from labcheck.core.visibility import student_view
+    from labcheck.files import prepare_output, write_output
     from labcheck.loader import load_lab
     from labcheck.reporters import REPORTERS, ReportOptions
 
     lab = load_lab(request.lab)
     step_ids = resolve_steps(lab, request.steps, request.all_steps)
+    outputs = {"--junit-xml": request.junit_xml, "--json-report": request.json_report,
+               "--receipt": request.receipt}
+    for option, path in outputs.items():
+        if path:
+            prepare_output(path, option)  # a path that cannot be written: exit 2 before grading
     progress = _progress(request.lang, always=request.watch is not None)
     result = grade(lab, step_ids, kubeconfig=request.kubeconfig, context=request.context,
                    namespace=request.namespace, files_dir=request.files_dir, wait=request.wait,
                    watch=request.watch, progress=progress, timeout=request.timeout)
     if progress is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
+    if request.progress:  # the learner's own run only: grade() and batch grading never read it
+        from labcheck.progress import remember, server_of
+
+        needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
+        server = server_of(request.kubeconfig, request.context) if needs_cluster else ""
+        result = remember(result, server)
     report = ReportOptions(lang=request.lang, color=request.color, verbose=request.verbose)
     shown = student_view(result)  # reports never show hidden checks
     if request.results_format is not None:  # hidden checks: by the host's visibility, or redacted
@@ -194,13 +213,18 @@ def run_check(request: CheckRequest) -> ExitCode:
     if request.results_format is None or request.results_file:
         sys.stdout.write(REPORTERS[request.output](shown, report))
     if request.junit_xml:
-        Path(request.junit_xml).write_text(REPORTERS["junit"](shown, report), encoding="utf-8")
+        write_output(request.junit_xml, REPORTERS["junit"](shown, report), "--junit-xml")
     if request.json_report:
-        Path(request.json_report).write_text(REPORTERS["json"](shown, report), encoding="utf-8")
+        write_output(request.json_report, REPORTERS["json"](shown, report), "--json-report")
     if request.receipt:  # all checks: the instructor's `collect` grades hidden ones from it too
         from labcheck.receipts import write_receipt
 
-        write_receipt(request.receipt, result, lab, kubeconfig=request.kubeconfig, context=request.context)
+        try:
+            write_receipt(request.receipt, result, lab, kubeconfig=request.kubeconfig,
+                          context=request.context)
+        except OSError as exc:
+            raise LabcheckError(f"--receipt {request.receipt}: cannot write: "
+                                f"{exc.strerror or type(exc).__name__}") from None
     if result.cluster_problem is not None:
         sys.stderr.write(f"labcheck: {result.cluster_problem.get(request.lang)}\n"
                          f"{tr('cluster.hint', request.lang)}\n")

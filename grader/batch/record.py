@@ -23,11 +23,20 @@ def _text(value: Any) -> Text:
     return Text.model_validate(value)
 
 
+def _values(values: Any) -> dict[str, Any]:
+    """Expected/actual values: words in the learner's language are {zh, en} (see core/results.py)."""
+    return {k: v if isinstance(v, str) else v.model_dump() for k, v in values.items()}
+
+
+def _read_values(values: Any) -> dict[str, str | Text]:
+    return {k: v if isinstance(v, str) else _text(v) for k, v in (values or {}).items()}
+
+
 def check_to_dict(c: CheckResult) -> dict[str, Any]:
     return {
         "step_id": c.step_id, "check_id": c.check_id, "kind": c.kind, "title": c.title.model_dump(),
         "hint": c.hint.model_dump() if c.hint else None, "points": c.points, "outcome": str(c.outcome),
-        "message": c.message.model_dump(), "expected": dict(c.expected), "actual": dict(c.actual),
+        "message": c.message.model_dump(), "expected": _values(c.expected), "actual": _values(c.actual),
         "evidence": dict(c.evidence), "graded": c.graded, "internal": c.internal,
         "attempts": c.attempts, "duration_s": c.duration_s, "visibility": c.visibility,
         "offset_s": c.offset_s,
@@ -52,7 +61,7 @@ def run_from_dict(data: dict[str, Any]) -> RunResult:
         CheckResult(step_id=c["step_id"], check_id=c["check_id"], kind=c["kind"], title=_text(c["title"]),
                     hint=_text(c["hint"]) if c.get("hint") else None, points=float(c["points"]),
                     outcome=Outcome(c["outcome"]), message=_text(c["message"]),
-                    expected=c.get("expected", {}), actual=c.get("actual", {}),
+                    expected=_read_values(c.get("expected")), actual=_read_values(c.get("actual")),
                     evidence=c.get("evidence", {}), graded=bool(c.get("graded", True)),
                     internal=bool(c.get("internal", False)), attempts=int(c.get("attempts", 1)),
                     duration_s=float(c.get("duration_s", 0.0)),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from labcheck.core.i18n import Text
+    from labcheck.core.lang import Lang
 
 
 class Outcome(enum.StrEnum):
@@ -28,6 +29,13 @@ class ExitCode(enum.IntEnum):
 
 
 
+# Expected and actual values are plain data as the cluster shows it (an image, `Running`, `80`), or
+# words in the learner's language (`assigned` / `已分配`) as a Text.
+def localized(values: Mapping[str, str | Text], lang: Lang) -> dict[str, str]:
+    """Expected/actual values in one language (reporters call this before anything else)."""
+    return {k: v if isinstance(v, str) else v.get(lang) for k, v in values.items()}
+
+
 @dataclass(frozen=True)
 class Finding:
     """What one look at the cluster showed for one check."""
@@ -35,10 +43,11 @@ class Finding:
     outcome: Outcome
     message: Text  # one line
     # field -> what the lab expects (only the fields that matter)
-    expected: Mapping[str, str] = field(default_factory=dict)
-    actual: Mapping[str, str] = field(default_factory=dict)  # field -> what the cluster shows
+    expected: Mapping[str, str | Text] = field(default_factory=dict)
+    actual: Mapping[str, str | Text] = field(default_factory=dict)  # field -> what the cluster shows
     evidence: Mapping[str, str] = field(default_factory=dict)  # uids, node names, ... for receipts
     internal: bool = False  # an exception inside labcheck, not a cluster problem
+    hint: Text | None = None  # replaces the check's own hint when the problem is another one (a broken file)
 
 
 @dataclass(frozen=True)
@@ -51,8 +60,8 @@ class CheckResult:
     points: float
     outcome: Outcome
     message: Text
-    expected: Mapping[str, str] = field(default_factory=dict)
-    actual: Mapping[str, str] = field(default_factory=dict)
+    expected: Mapping[str, str | Text] = field(default_factory=dict)
+    actual: Mapping[str, str | Text] = field(default_factory=dict)
     evidence: Mapping[str, str] = field(default_factory=dict)
     graded: bool = True  # False for error, and for skips caused by an error
     internal: bool = False
@@ -65,6 +74,7 @@ class CheckResult:
     def visible(self) -> bool:
         """Shown in full to the student; hidden checks show only that they exist and their points."""
         return self.visibility == "visible"
+    remembered: str = ""  # when it passed earlier (ISO 8601): this verdict is from the progress file
 
     @property
     def message_id(self) -> str:

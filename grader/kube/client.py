@@ -40,7 +40,7 @@ class KubeCluster:
         self.server = rest.server
         self.requests = 0  # how many API requests this run made (benchmarks read it)
         self.deadline: float | None = None  # time.monotonic() when the run's time limit is over
-        self.time_limit = 0.0  # that limit in seconds, for the message
+        self.time_limit = 0.0  # that limit in seconds (--timeout), for the message
 
     def budget(self, what: str, timeout: float) -> float:
         """`timeout`, cut to what is left of the run's time limit (ClusterError when nothing is)."""
@@ -48,8 +48,11 @@ class KubeCluster:
             return timeout
         left = self.deadline - time.monotonic()
         if left <= 0.05:
-            limit = f"{self.time_limit:.3g}s"
-            raise ClusterError("timeout", f"{what}: the time limit of the run ({limit}) is over")
+            from labcheck.core.i18n import msg
+
+            limit = f"{max(self.time_limit, 0.0):g}"
+            raise ClusterError("timeout", f"{what}: the time limit of the run ({limit}s, --timeout) is over",
+                               text=msg("run.time_limit", seconds=limit))
         return min(timeout, left)
 
     def _get_raw(self, path: str, query: list[tuple[str, Any]] | None = None,

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from labcheck.core.i18n import Lang, Text
-from labcheck.core.results import CheckResult, RunResult, StepResult
+from labcheck.core.results import CheckResult, RunResult, StepResult, localized
 from labcheck.reporters import ReportOptions
 from labcheck.reporters.safe import clean, clean_map
 
@@ -51,10 +51,12 @@ def check_json(check: CheckResult, lang: Lang) -> dict[str, Any]:
         "visibility": check.visibility,
         "message": _text(check.message, lang, MESSAGE_LIMIT),
         "message_id": check.message_id,
-        "expected": clean_map(check.expected, VALUE_LIMIT, max_items=MAX_ITEMS),
-        "actual": clean_map(check.actual, VALUE_LIMIT, max_items=MAX_ITEMS),
+        "expected": clean_map(localized(check.expected, lang), VALUE_LIMIT, max_items=MAX_ITEMS),
+        "actual": clean_map(localized(check.actual, lang), VALUE_LIMIT, max_items=MAX_ITEMS),
         "evidence": clean_map(check.evidence, VALUE_LIMIT, max_items=MAX_ITEMS),
         "hint": _text(check.hint, lang, HINT_LIMIT, newlines=True),
+        "remembered": bool(check.remembered),  # from the learner's progress file, not the cluster now
+        "passed_at": check.remembered or None,
         "attempts": check.attempts,
         "duration_s": number(check.duration_s),
     }

@@ -21,9 +21,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from labcheck.core.i18n import Lang
-from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult, localized
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import kv, label, num, outcome_word
+from labcheck.reporters.labels import kv, label, num, outcome_word, shows_hint
 from labcheck.reporters.safe import clean_map, clean_xml
 
 ID_LIMIT = 200
@@ -52,13 +52,13 @@ def _pairs(values: dict[str, str]) -> str:
 def _body(check: CheckResult, lang: Lang, verbose: bool) -> str:
     """The failure/error text: message, expected vs actual, hint (and evidence when verbose)."""
     lines = [clean_xml(check.message.get(lang), MESSAGE_LIMIT, newlines=False)]
-    expected = clean_map(check.expected, VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
-    actual = clean_map(check.actual, VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
+    expected = clean_map(localized(check.expected, lang), VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
+    actual = clean_map(localized(check.actual, lang), VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
     if expected:
         lines.append(kv("expected", _pairs(expected), lang))
     if actual or expected:
         lines.append(kv("actual", _pairs(actual) or label("absent", lang), lang))
-    if check.hint is not None and check.outcome in (Outcome.FAILED, Outcome.PENDING):
+    if check.hint is not None and shows_hint(check):
         lines.append(kv("hint", clean_xml(check.hint.get(lang), BODY_LIMIT // 2), lang))
     evidence = clean_map(check.evidence, VALUE_LIMIT, max_items=MAX_ITEMS, xml=True)
     if verbose and evidence:
@@ -93,6 +93,9 @@ def add_case(parent: ET.Element, classname: str, check: CheckResult, lang: Lang,
                          time=seconds(check.duration_s))
     outcome = check.outcome
     if outcome is Outcome.PASSED:
+        if check.remembered:  # counted from the learner's progress file: say so where a CI shows output
+            ET.SubElement(case, "system-out").text = clean_xml(check.message.get(lang), MESSAGE_LIMIT,
+                                                               newlines=False)
         return case
     message = clean_xml(check.message.get(lang), MESSAGE_LIMIT, newlines=False) or outcome_word(outcome, lang)
     body = _body(check, lang, verbose)

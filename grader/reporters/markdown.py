@@ -11,9 +11,18 @@ import re
 from collections.abc import Mapping
 
 from labcheck.core.i18n import Lang
-from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult, localized
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import SYMBOLS, kv, label, num, outcome_word, percent
+from labcheck.reporters.labels import (
+    SYMBOLS,
+    kv,
+    label,
+    num,
+    outcome_word,
+    percent,
+    shows_hint,
+    ungraded_lines,
+)
 from labcheck.reporters.safe import clean
 
 CELL_LIMIT = 500
@@ -22,11 +31,20 @@ VALUE_LIMIT = 200
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
-def escape(text: str, limit: int = CELL_LIMIT) -> str:
-    """One cleaned line that renders as literal text in a Markdown table cell."""
-    text = clean(text, limit)
+def _literal(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def escape(text: str, limit: int = CELL_LIMIT) -> str:
+    """One cleaned line that renders as literal text in a Markdown table cell, except that `code`
+    stays code (hints name commands that way): as an HTML <code> element around escaped text, so
+    nothing inside it (`<name>`, a `|`, a backtick from a log) can break the table or inject HTML."""
+    parts = clean(text, limit).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick is just a backtick
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return "".join(_literal(part) if i % 2 == 0 else f"<code>{_literal(part)}</code>" if part
+                   else _literal("``") for i, part in enumerate(parts))
 
 
 def _pairs(values: Mapping[str, str]) -> str:
@@ -37,10 +55,10 @@ def _details(check: CheckResult, lang: Lang) -> str:
     parts = [escape(check.message.get(lang))]
     if check.outcome is not Outcome.PASSED:
         if check.expected:
-            parts.append(escape(kv("expected", _pairs(check.expected), lang)))
+            parts.append(escape(kv("expected", _pairs(localized(check.expected, lang)), lang)))
         if check.actual:
-            parts.append(escape(kv("actual", _pairs(check.actual), lang)))
-        if check.hint is not None and check.outcome in (Outcome.FAILED, Outcome.PENDING):
+            parts.append(escape(kv("actual", _pairs(localized(check.actual, lang)), lang)))
+        if check.hint is not None and shows_hint(check):
             parts.append(escape(kv("hint", check.hint.get(lang), lang)))
     return "<br>".join(part for part in parts if part)
 
@@ -76,10 +94,8 @@ def render(result: RunResult, options: ReportOptions) -> str:
     if where:
         lines += ["", escape("  ".join(where), 600)]
     if result.ungraded_points or result.cluster_problem is not None:
-        points = num(result.ungraded_points)
-        text = (label("ungraded_reason", lang, points=points, reason=result.cluster_problem.get(lang))
-                if result.cluster_problem is not None else label("ungraded", lang, points=points))
-        lines += ["", f"> {escape(text)}"]
+        *why, _note = ungraded_lines(result, lang)
+        lines += ["", *(f"> {escape(text)}" for text in why)]
     for step in result.steps:
         lines += ["", *_step(step, lang)]
     return "\n".join(lines) + "\n"

@@ -23,9 +23,9 @@ from __future__ import annotations
 import unicodedata
 
 from labcheck.core.i18n import Lang
-from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult, localized
 from labcheck.reporters import ReportOptions
-from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent
+from labcheck.reporters.labels import SYMBOLS, kv, label, num, percent, shows_hint, ungraded_lines
 from labcheck.reporters.safe import clean
 
 WIDTH = 72  # where scores line up
@@ -81,8 +81,8 @@ def _details(check: CheckResult, lang: Lang, verbose: bool) -> list[str]:
     if message:
         lines.append(message)
     if check.outcome is not Outcome.PASSED:
-        expected = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in check.expected.items()}
-        actual = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in check.actual.items()}
+        expected = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in localized(check.expected, lang).items()}
+        actual = {clean(k, 80): clean(v, VALUE_LIMIT) for k, v in localized(check.actual, lang).items()}
         if expected:
             lines.append(kv("expected", ", ".join(f"{k}={v}" for k, v in expected.items()), lang))
         if actual or expected:
@@ -91,7 +91,7 @@ def _details(check: CheckResult, lang: Lang, verbose: bool) -> list[str]:
             shown = [f"{k}={actual[k]}" for k in keys]
             shown += [f"{k}={label('absent', lang)}" for k in expected if k not in actual]
             lines.append(kv("actual", ", ".join(shown) or label("absent", lang), lang))
-        if check.hint is not None and check.outcome in (Outcome.FAILED, Outcome.PENDING):
+        if check.hint is not None and shows_hint(check):
             hint = clean(check.hint.get(lang), HINT_LIMIT, newlines=True)
             if hint:
                 first, *rest = hint.split("\n")
@@ -114,7 +114,7 @@ def _step(step: StepResult, lang: Lang, style: _Style, verbose: bool) -> list[st
         score = f"-/{num(check.points)}" if not check.graded else f"{num(check.score)}/{num(check.points)}"
         row = _line(clean(check.title.get(lang), 200) or clean(check.check_id, 80), score, 4)
         lines.append(f"  {symbol} {row}")
-        if check.outcome is not Outcome.PASSED or verbose:
+        if check.outcome is not Outcome.PASSED or verbose or check.remembered:
             lines += ["      " + detail for detail in _details(check, lang, verbose)]
     if step.hidden_checks:
         lines.append("  · " + label("hidden", lang, count=step.hidden_checks, points=num(step.hidden_points)))
@@ -145,13 +145,11 @@ def _footer(result: RunResult, lang: Lang, style: _Style) -> list[str]:
     if counts:
         lines.append(" · ".join(counts))
     if result.ungraded_points or result.cluster_problem is not None:
-        points = num(result.ungraded_points)
-        if result.cluster_problem is not None:
-            reason = clean(result.cluster_problem.get(lang), MESSAGE_LIMIT)
-            lines.append(style(label("ungraded_reason", lang, points=points, reason=reason), "35"))
-        else:
-            lines.append(style(label("ungraded", lang, points=points), "35"))
-        lines.append(label("ungraded_note", lang))
+        *why, note = ungraded_lines(result, lang)
+        lines += [style(clean(line, MESSAGE_LIMIT), "35") for line in why] + [note]
+    remembered = sum(1 for c in checks if c.remembered)
+    if remembered:
+        lines.append(label("remembered", lang, n=remembered))
     left = [clean(c.check_id, 80) for c in checks if c.outcome in (Outcome.FAILED, Outcome.PENDING)]
     if left:
         lines.append(label("left", lang, checks=", ".join(left)))

@@ -53,6 +53,13 @@ def image_pull_fails(image: str) -> Callable[[Learner], None]:
     return setup
 
 
+def deployment_instead(learner: Learner) -> None:
+    """`kubectl create deployment my-first-pod`: the real controller-manager makes my-first-pod-<hash>-<id>."""
+    learner.kubectl("create", "deployment", POD, "--image", IMAGE)
+    learner.cluster.wait_for("the Deployment's Pod", lambda: f"pod/{POD}-" in learner.kubectl(
+        "get", "pods", "-o", "name").stdout)
+
+
 def expose(*extra: str, pod: bool = True) -> Callable[[Learner], None]:
     def setup(learner: Learner) -> None:
         if pod:
@@ -99,7 +106,9 @@ CASES = [
     Case("image by digest-less docker.io path", lambda lr: lr.run_pod("docker.io/stacksimplify/kubenginx:1.0.0"),
          "step-04", "pod-running", Outcome.PASSED, "pod.ok"),
     Case("typo in the Pod name", lambda lr: lr.run_pod(name="my-frist-pod"), "step-04", "pod-running",
-         Outcome.PENDING, "pod.missing"),
+         Outcome.PENDING, "nearby.near_miss"),
+    Case("a Deployment instead of a bare Pod", deployment_instead, "step-04", "pod-running", Outcome.PENDING,
+         "nearby.controller"),
     Case("Pending: no node fits", unschedulable, "step-04", "pod-running", Outcome.FAILED, "pod.unschedulable"),
     Case("ImagePullBackOff", image_pull_fails(IMAGE), "step-04", "pod-running", Outcome.FAILED, "pod.waiting"),
     Case("ImagePullBackOff of a tag that does not exist", image_pull_fails("stacksimplify/kubenginx:9.9.9"),
@@ -140,14 +149,16 @@ def test_mistake(learner: Learner, case: Case) -> None:
 
 
 def test_pod_made_in_another_namespace(learner: Learner) -> None:
-    """The learner ran kubectl in another namespace than the one graded: say which one was looked at."""
+    """The learner ran kubectl in another namespace than the one graded: say which one was looked at,
+    where the Pod is, and the command that grades it there."""
     other = f"{learner.namespace}-x"
     learner.cluster.create_namespace(other)
     try:
         learner.cluster.kubectl("run", POD, "--image", IMAGE, namespace=other)
         result = learner.grade("step-04", wait=0)
         found = check(result, "pod-running")
-        assert (found.outcome, found.message_id) == (Outcome.PENDING, "pod.missing")
+        assert (found.outcome, found.message_id) == (Outcome.PENDING, "nearby.other_namespace")
         assert learner.namespace in found.message.en and learner.namespace in found.message.zh
+        assert f"`labcheck step-04 -n {other}`" in found.message.en and f"-n {other}`" in found.message.zh
     finally:
         learner.cluster.kubectl("delete", "namespace", other, "--wait=false", check=False)

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from labcheck.checks import manifest_file, quiz
 from labcheck.checks.manifest_file import MAX_FILE_BYTES
-from labcheck.core.results import Finding, Outcome
+from labcheck.core.results import Finding, Outcome, localized
 from tests.unit.fakes import FakeCluster, context, pod, service
 
 
@@ -59,7 +59,8 @@ def test_not_yaml_fails_with_file_and_line(tmp_path: Path) -> None:
                                                 encoding="utf-8")
     f = check_manifest(tmp_path, FakeCluster({"Pod": [pod()]}))
     assert f.outcome is Outcome.FAILED
-    assert f.message.en == "my-first-pod.yaml:3: not valid YAML: mapping values are not allowed here"
+    assert f.message.en.startswith("my-first-pod.yaml:3: not valid YAML: mapping values are not allowed here")
+    assert f.message.zh.startswith("my-first-pod.yaml:3：不是有效的 YAML：此处不允许出现映射值")
     assert f.message.zh.startswith("my-first-pod.yaml:3：")
 
 
@@ -160,7 +161,7 @@ def test_quiz_right_and_wrong(tmp_path: Path) -> None:
     f = answer(tmp_path, "pod-smallest-unit: c\n")
     assert f.outcome is Outcome.FAILED
     # the right choice is never in `expected`: reports show it to the student
-    assert f.expected == {"answer": "one of a, b, c, d"} and f.actual == {"answer": "c"}
+    assert localized(f.expected, "en") == {"answer": "one of a, b, c, d"} and f.actual == {"answer": "c"}
     assert "b" not in f.message.en.replace("labcheck", "")
 
 
@@ -190,7 +191,7 @@ def test_quiz_multi_answer_is_set_equality(tmp_path: Path, text: str) -> None:
 
 def test_quiz_multi_answer_partial_fails_and_hint_says_several(tmp_path: Path) -> None:
     f = answer(tmp_path, "q: a\n", id="q", answer=["a", "c"])
-    assert f.outcome is Outcome.FAILED and f.expected == {"answer": "every right choice of a, b, c, d"}
+    assert f.outcome is Outcome.FAILED and localized(f.expected, "en") == {"answer": "every right choice of a, b, c, d"}
     assert "a,c" in answer(tmp_path, "x: a\n", id="q", answer=["a", "c"]).message.en
 
 

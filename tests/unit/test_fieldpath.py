@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from labcheck.checks.fieldpath import FieldMatch, values_at
+from labcheck.core.i18n import msg
 
 POD = {"spec": {"volumes": [{"name": "shared", "emptyDir": {}}],
                 "containers": [{"name": "web", "image": "nginx:1.27",
@@ -25,7 +26,9 @@ def test_match_counts_values() -> None:
     assert both_mount.check(POD)[0]
     assert FieldMatch(path="spec.volumes.*.emptyDir").check(POD)[0]
     missing = FieldMatch(path="spec.volumes.*.hostPath")
-    assert missing.check(POD) == (False, "present", "<missing>")
+    satisfied, want, have = missing.check(POD)
+    assert not satisfied and want == msg("value.present") and have == msg("value.missing")
+    assert (want.get("en"), have.get("zh")) == ("present", "<缺失>")  # type: ignore[union-attr]
     wrong = FieldMatch(path="spec.containers.*.image", pattern=r"^nginx:1\.25")
     ok, want, actual = wrong.check(POD)
     assert not ok and want == "~ /^nginx:1\\.25/" and actual == "nginx:1.27, busybox:1.36"

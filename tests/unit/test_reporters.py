@@ -30,6 +30,7 @@ TOP_KEYS = {"schema_version", "lab", "context", "namespace", "started_at", "dura
             "steps"}
 STEP_KEYS = {"id", "title", "score", "max_score", "status", "checks"}
 CHECK_KEYS = {"id", "kind", "title", "status", "points", "score", "graded", "message", "message_id", "expected", "actual",
+              "remembered", "passed_at",
               "evidence", "hint", "attempts", "duration_s", "visibility"}
 
 
@@ -348,3 +349,18 @@ def test_clean_xml_removes_what_xml_forbids() -> None:
     ET.fromstring(f"<a>{escape(clean_xml(HOSTILE))}</a>")
     assert clean_map({"k\x1b[1m": "v\nw", **{f"k{i}": "v" for i in range(60)}}, max_items=3) == {
         "k": "v w", "k0": "v", "k1": "v", "…": "+58"}
+
+
+def test_markdown_keeps_commands_in_hints_as_code() -> None:
+    """Issue 14: hints name commands in backticks; escaped backticks rendered them as plain text."""
+    hint = Text(zh="运行 `kubectl describe node <名称>` 再 `a|b`", en="Run `kubectl describe node <name>` then `a|b`")
+    result = run(StepResult("step-02", Text.same("S"), (check("c", Outcome.FAILED, hint=hint),)))
+    for lang, name in (("en", "name"), ("zh", "名称")):
+        out = render("markdown", result, lang)
+        assert f"<code>kubectl describe node &lt;{name}&gt;</code>" in out, out
+        assert "<code>a\\|b</code>" in out and "\\`" not in out
+        row = next(line for line in out.splitlines() if line.startswith("| ✗"))
+        assert row.count(" | ") == 3  # still four cells
+    lone = render("markdown", run(StepResult("s", Text.same("S"), (
+        check("c", Outcome.FAILED, message=Text.same("a ` b <x>")),))), "en")
+    assert "a \\` b &lt;x&gt;" in lone and "<code>" not in lone
