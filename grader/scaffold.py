@@ -58,6 +58,9 @@ checks:
     title:
       zh: 事件显示 Pod 被调度并启动
       en: Events show the Pod was scheduled and started
+    hint:
+      zh: "`kubectl describe pod web` 底部的 Events 说明了发生了什么。"
+      en: "`kubectl describe pod web` lists the Events at the bottom: what happened."
 """
 
 
