@@ -59,11 +59,14 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.command()
 @click.option("--output", "-o", "out", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of stdout.")
-def schema(out: str | None) -> None:
+@click.option("--tests", "tests_file", is_flag=True,
+              help="The schema of tests.yaml (test-lab's mistakes) instead.")
+def schema(out: str | None, tests_file: bool) -> None:
     """Print the JSON Schema of lab.yaml and step files (for editor completion)."""
+    from labcheck.labtests import labtests_schema_text
     from labcheck.schema import schema_text
 
-    text = schema_text()
+    text = labtests_schema_text() if tests_file else schema_text()
     if out:
         Path(out).write_text(text, encoding="utf-8")
     else:

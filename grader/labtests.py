@@ -23,6 +23,7 @@ TESTS_FILE = "tests.yaml"
 SOLUTIONS_DIR = "solutions"
 TESTS_SCHEMA_ID = "https://labcheck.dev/schema/labcheck.tests.schema.json"
 Expected = Literal["passed", "failed", "pending", "skipped", "error"]
+Start = Literal["empty", "previous", "solution"]
 
 
 class Expect(BaseModel):
@@ -82,9 +83,10 @@ class Mistake(BaseModel):
     name: str = Field(min_length=1, max_length=200,
                       description="Name of the case (`test-lab -k` selects by it).")
     step: str = Field(pattern=ID_PATTERN, description="The step graded after the setup.")
-    start: Literal["empty", "previous", "solution"] = Field(
-        "previous", description="empty: the setup runs in an empty namespace; previous: after the reference "
-                                "solutions of the earlier steps; solution: after this step's solution too.")
+    start: Start | None = Field(
+        None, description="empty: the setup runs in an empty namespace; previous: after the reference "
+                          "solutions of the earlier steps; solution: after this step's solution too "
+                          "(default: the file's `start`).")
     setup: Setup = Field(description="What is done wrong.")
     expect: dict[str, Expect] = Field(
         min_length=1, description="check id -> outcome (or {outcome, message}); the other checks of the "
@@ -114,7 +116,12 @@ class LabTests(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    start: Start = Field("previous", description="Where a mistake starts when it does not say (see `start` "
+                                                 "of a mistake).")
     mistakes: list[Mistake] = Field(default_factory=list, description="The mistakes, in the order they run.")
+
+    def start_of(self, mistake: Mistake) -> Start:
+        return mistake.start or self.start
 
     @model_validator(mode="after")
     def _unique_names(self) -> LabTests:
@@ -137,7 +144,7 @@ def load_tests(lab_root: str | Path) -> tuple[LabTests, Any] | None:
     return tests, located
 
 
-def tests_schema_text() -> str:
+def labtests_schema_text() -> str:
     schema = TypeAdapter(LabTests).json_schema(ref_template="#/$defs/{model}")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": TESTS_SCHEMA_ID,
               "title": "labcheck tests.yaml", **schema}

@@ -193,12 +193,13 @@ def tests_problems(tests: LabTests, located: Located, source: str, lab: Lab) -> 
             if expect.outcome == "skipped" and not checks[check_id].depends_on:
                 problems.append(Problem(source, located.line_of(path), field,
                                         f"'{check_id}' depends on nothing, so it is never skipped"))
-        if mistake.start != "empty" and mistake.step in cluster_steps(lab):
-            earlier = lab.spec.steps[: lab.spec.steps.index(mistake.step) + (mistake.start == "solution")]
+        start = tests.start_of(mistake)
+        if start != "empty" and mistake.step in cluster_steps(lab):
+            earlier = lab.spec.steps[: lab.spec.steps.index(mistake.step) + (start == "solution")]
             missing = [s for s in earlier
                        if s in cluster_steps(lab) and not solution_script(lab.root, s).is_file()]
             if missing:
                 problems.append(Problem(source, located.line_of(here + ("start",)), f"mistakes[{i}].start",
-                                        f"'{mistake.start}' runs the solutions of {', '.join(missing)}, "
+                                        f"'{start}' runs the solutions of {', '.join(missing)}, "
                                         "which do not exist"))
     return problems
