@@ -78,12 +78,13 @@ def schema(out: str | None, tests_file: bool) -> None:
 @click.option("--dir", "parent", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Where to create the lab folder.")
 def new_lab(name: str, parent: str) -> None:
-    """Create a lab folder NAME with a commented example step."""
+    """Create a lab folder NAME: a commented example step, its solution and a tests.yaml mistake."""
     from labcheck.scaffold import new_lab as scaffold
 
     folder = scaffold(name, Path(parent))
-    click.echo(f"{folder}: created lab.yaml, step-01.yaml, labcheck.schema.json\n"
-               f"next: labcheck validate {folder} && labcheck explain step-01 --lab {folder}")
+    click.echo(f"{folder}: created lab.yaml, step-01.yaml, solutions/step-01.sh, tests.yaml, schemas\n"
+               f"next: labcheck lint {folder} && labcheck explain step-01 --lab {folder}\n"
+               f"then, on a test cluster: labcheck test-lab {folder} --allow-writes")
 
 
 @click.command()

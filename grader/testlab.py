@@ -137,8 +137,9 @@ class _Case:
     def _env(self) -> dict[str, str]:
         env = {**os.environ, "NAMESPACE": self.ns, "FILES_DIR": str(self.files),
                "CONTEXT": self.bench.context}
-        if self.bench.kubeconfig:
-            env["KUBECONFIG"] = self.bench.kubeconfig
+        if self.bench.kubeconfig:  # absolute: scripts run in the case's own folder
+            env["KUBECONFIG"] = os.pathsep.join(str(Path(p).resolve()) for p in
+                                                self.bench.kubeconfig.split(os.pathsep))
         return env
 
     def bash(self, args: list[str], what: str, stdin: str | None = None) -> bool:
@@ -159,7 +160,7 @@ class _Case:
         script = solution_script(self.bench.lab.root, step)
         if not script.is_file():
             return None
-        return self.bash([str(script)], f"solutions/{script.name}")
+        return self.bash([str(script.resolve())], f"solutions/{script.name}")  # run in another folder
 
     def empty(self) -> None:
         result = self._grade(list(self.bench.lab.spec.steps), 0)

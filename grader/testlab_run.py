@@ -107,24 +107,22 @@ def text_report(run: TestLabRun, with_cases: bool = True) -> str:
 
 
 def junit_report(run: TestLabRun) -> str:
-    """One testsuite, one testcase per case; a failure carries the diff (Jenkins' and GitLab's readers)."""
+    """One testsuite, one testcase per case; a failure carries the diff, headed by the mistake's
+    tests.yaml line (Jenkins' junit-10.xsd has no `file` or `line` on a testcase; `file` on the suite)."""
     failed = [c for c in run.cases if not c.passed]
     suite = ET.Element("testsuite", name=clean_xml(f"labcheck test-lab {run.lab_id}", 200),
                        tests=str(len(run.cases)), failures=str(len(failed)), errors="0", skipped="0",
-                       time=f"{run.duration_s:.3f}")
+                       time=f"{run.duration_s:.3f}", file="tests.yaml")
     for case in run.cases:
         node = ET.SubElement(suite, "testcase", classname=clean_xml(f"test-lab.{run.lab_id}", 200),
                              name=clean_xml(case.name, 200), time=f"{case.duration_s:.3f}")
-        if case.where:
-            file, _, line = case.where.partition(":")
-            node.set("file", clean_xml(file, 200))
-            node.set("line", line)
         if not case.passed:
             wrong = [r for r in case.rows if not r.ok]
             message = case.problems[0].splitlines()[0] if case.problems else \
                 f"{len(wrong)} check(s) not as expected: {', '.join(r.check for r in wrong)}"
             failure = ET.SubElement(node, "failure", message=clean_xml(message, 1000), type="failed")
-            failure.text = clean_xml("\n".join(diff(case)), 8000)
+            head = [f"{case.name} ({case.where})"] if case.where else []
+            failure.text = clean_xml("\n".join(head + diff(case)), 8000)
     warnings = [f"{c}: passed in every case" for c in run.always_passed()]
     warnings += [f"{c}: no case made it fail" for c, _ in run.never_failed()]
     if warnings:

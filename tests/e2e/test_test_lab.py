@@ -31,7 +31,7 @@ def run_test_lab(cluster: KubeCluster, lab: Path | str, *args: str,
 def leftovers(cluster: KubeCluster) -> list[str]:
     names = cluster.kubectl("get", "namespaces", "-o", "name").stdout.split()
     return [n for n in names if n.startswith("namespace/labcheck-test-")
-            and "Terminating" not in cluster.kubectl("get", n, "-o", "jsonpath={.status.phase}").stdout]
+            and "Terminating" not in cluster.kubectl("get", n, "-o", "jsonpath={.status.phase}", check=False).stdout]
 
 
 def test_the_sidecar_lab_proves_itself(real_cluster: KubeCluster) -> None:

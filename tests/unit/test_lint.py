@@ -14,9 +14,7 @@ from tests.unit.test_cli import labcheck
 @pytest.fixture
 def lab(tmp_path: Path) -> Path:
     folder = new_lab("demo", tmp_path)
-    (folder / "solutions").mkdir(exist_ok=True)
-    (folder / "solutions" / "step-01.sh").write_text("kubectl run web --image nginx:1.27\n", encoding="utf-8")
-    (folder / "tests.yaml").unlink(missing_ok=True)
+    (folder / "tests.yaml").unlink()  # the tests below write their own
     return folder
 
 
