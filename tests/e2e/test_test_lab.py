@@ -29,9 +29,10 @@ def run_test_lab(cluster: KubeCluster, lab: Path | str, *args: str,
 
 
 def leftovers(cluster: KubeCluster) -> list[str]:
+    """test-lab's namespaces still Active (deleted ones are Terminating, or gone already)."""
     names = cluster.kubectl("get", "namespaces", "-o", "name").stdout.split()
     return [n for n in names if n.startswith("namespace/labcheck-test-")
-            and "Terminating" not in cluster.kubectl("get", n, "-o", "jsonpath={.status.phase}", check=False).stdout]
+            and cluster.kubectl("get", n, "-o", "jsonpath={.status.phase}", check=False).stdout == "Active"]
 
 
 def test_the_sidecar_lab_proves_itself(real_cluster: KubeCluster) -> None:
@@ -79,3 +80,12 @@ def test_a_planted_wrong_check_fails_with_a_diff(real_cluster: KubeCluster, tmp_
     text = run_test_lab(real_cluster, lab, "-k", "wrong port")
     assert text.returncode == 1 and " FAILURES " in text.stdout
     assert "___ wrong port (tests.yaml:" in text.stdout and "E step-04/service " in text.stdout
+
+
+def test_a_new_lab_proves_itself_out_of_the_box(real_cluster: KubeCluster, tmp_path: Path) -> None:
+    """The loop of docs/authors.md from `labcheck new-lab`: its solution and its one mistake pass."""
+    assert labcheck("new-lab", "demo", "--dir", str(tmp_path)).returncode == 0
+    assert labcheck("lint", str(tmp_path / "demo")).returncode == 0
+    out = run_test_lab(real_cluster, tmp_path / "demo")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "PASSED  wrong image tag" in out.stdout and " 3 passed, 0 failed" in out.stdout
