@@ -78,6 +78,7 @@ def test_a_planted_wrong_check_fails_with_a_diff(real_cluster: KubeCluster, tmp_
     line = next(x for x in wrong.text.splitlines() if x.startswith("E step-04/service "))
     assert "failed service.no_port" in line and "passed service.ok" in line, wrong.text
     text = run_test_lab(real_cluster, lab, "-k", "wrong port")
+    print(text.stdout)
     assert text.returncode == 1 and " FAILURES " in text.stdout
     assert "___ wrong port (tests.yaml:" in text.stdout and "E step-04/service " in text.stdout
 
