@@ -59,11 +59,14 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.command()
 @click.option("--output", "-o", "out", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of stdout.")
-def schema(out: str | None) -> None:
+@click.option("--tests", "tests_file", is_flag=True,
+              help="The schema of tests.yaml (test-lab's mistakes) instead.")
+def schema(out: str | None, tests_file: bool) -> None:
     """Print the JSON Schema of lab.yaml and step files (for editor completion)."""
+    from labcheck.labtests import labtests_schema_text
     from labcheck.schema import schema_text
 
-    text = schema_text()
+    text = labtests_schema_text() if tests_file else schema_text()
     if out:
         from labcheck.files import write_output
 
@@ -77,12 +80,13 @@ def schema(out: str | None) -> None:
 @click.option("--dir", "parent", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Where to create the lab folder.")
 def new_lab(name: str, parent: str) -> None:
-    """Create a lab folder NAME with a commented example step."""
+    """Create a lab folder NAME: a commented example step, its solution and a tests.yaml mistake."""
     from labcheck.scaffold import new_lab as scaffold
 
     folder = scaffold(name, Path(parent))
-    click.echo(f"{folder}: created lab.yaml, step-01.yaml, labcheck.schema.json\n"
-               f"next: labcheck validate {folder} && labcheck explain step-01 --lab {folder}")
+    click.echo(f"{folder}: created lab.yaml, step-01.yaml, solutions/step-01.sh, tests.yaml, schemas\n"
+               f"next: labcheck lint {folder} && labcheck explain step-01 --lab {folder}\n"
+               f"then, on a test cluster: labcheck test-lab {folder} --allow-writes")
 
 
 @click.command()

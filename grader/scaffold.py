@@ -58,11 +58,43 @@ checks:
     title:
       zh: 事件显示 Pod 被调度并启动
       en: Events show the Pod was scheduled and started
+    hint:
+      zh: "`kubectl describe pod web` 底部的 Events 说明了发生了什么。"
+      en: "`kubectl describe pod web` lists the Events at the bottom: what happened."
+"""
+
+SOLUTION_SH = """\
+#!/usr/bin/env bash
+# Reference solution of step-01: what a learner types. `labcheck test-lab {name}` runs it in a fresh
+# namespace (NAMESPACE, CONTEXT set; KUBECTL if you set it), grades step-01 and expects 100 %.
+set -euo pipefail
+k() {{ "${{KUBECTL:-kubectl}}" ${{CONTEXT:+--context "$CONTEXT"}} \\
+        ${{NAMESPACE:+--namespace "$NAMESPACE"}} "$@"; }}
+k run web --image nginx:1.27
+k wait --for=condition=Ready pod/web --timeout=120s
+"""
+
+TESTS_YAML = """\
+# yaml-language-server: $schema=./labcheck.tests.schema.json
+# Mistakes learners make, for `labcheck test-lab {name} --allow-writes`: each runs in a fresh namespace
+# (`kubectl` in commands is already pointed at it), then its step is graded until the outcomes show.
+# Checks not named under `expect` must pass as after the solution (or be skipped behind one that does not).
+mistakes:
+  - name: wrong image tag
+    step: step-01
+    start: empty      # empty namespace; `previous` (default) runs the earlier steps' solutions first
+    setup:
+      commands: kubectl run web --image nginx:1.26
+    expect:
+      web-running: {{outcome: failed, message: pod.wrong_image}}
+      # web-events depends on web-running: expected skipped
 """
 
 
 def new_lab(name: str, parent: Path) -> Path:
-    """Write NAME/lab.yaml, NAME/step-01.yaml and the JSON Schema beside them; never overwrite."""
+    """Write NAME/lab.yaml, NAME/step-01.yaml, a reference solution, tests.yaml with one mistake and
+    the JSON Schemas beside them; never overwrite."""
+    from labcheck.labtests import labtests_schema_text
     from labcheck.schema import schema_text
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
@@ -74,4 +106,10 @@ def new_lab(name: str, parent: Path) -> Path:
     (folder / "lab.yaml").write_text(LAB_YAML.format(name=name), encoding="utf-8")
     (folder / "step-01.yaml").write_text(STEP_YAML.format(name=name), encoding="utf-8")
     (folder / "labcheck.schema.json").write_text(schema_text(), encoding="utf-8")
+    (folder / "labcheck.tests.schema.json").write_text(labtests_schema_text(), encoding="utf-8")
+    (folder / "tests.yaml").write_text(TESTS_YAML.format(name=name), encoding="utf-8")
+    (folder / "solutions").mkdir()
+    script = folder / "solutions" / "step-01.sh"
+    script.write_text(SOLUTION_SH.format(name=name), encoding="utf-8")
+    script.chmod(0o755)
     return folder

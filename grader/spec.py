@@ -47,6 +47,9 @@ class StepSpec(BaseModel):
                     pattern=ID_PATTERN)
     title: Text = Field(description="Title of the step (zh and en).")
     summary: Text | None = Field(None, description="What the learner does in this step.")
+    points: float | None = Field(
+        None, ge=0, description="The step's total as the course states it; `labcheck lint` checks that "
+                                "the points of its checks add up to it.")
     checks: list[AnyCheck] = Field(description="The checks, in the order they are reported.")
 
 

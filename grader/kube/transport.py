@@ -1,4 +1,5 @@
-"""GET requests to the API server, and sockets for its WebSockets, from a resolved context.
+"""Requests to the API server (GETs, and test-lab's namespace writes) and sockets for its
+WebSockets, from a resolved context.
 
 One keep-alive connection per thread: a run's requests share one TLS handshake. Credentials are
 asked for per request (cached: an exec plugin runs once per expiry window, a tokenFile is reread
@@ -123,14 +124,22 @@ class RestClient:
             max_body: int | None = None) -> tuple[int, bytes]:
         """Status and body (at most `max_body` bytes of it, whatever the server sends: a server that
         ignores limitBytes cannot make labcheck hold more); transport failures raise."""
+        return self.request("GET", path, query, timeout, max_body)
+
+    def request(self, method: str, path: str, query: list[tuple[str, Any]], timeout: float,
+                max_body: int | None = None, body: bytes | None = None) -> tuple[int, bytes]:
+        """Any verb; only `labcheck test-lab` sends one other than GET (kube/writes.py)."""
         url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
         for attempt in (1, 2):
             conn, reused = self._connection(timeout)
             try:
-                conn.putrequest("GET", url, skip_accept_encoding=True)
+                conn.putrequest(method, url, skip_accept_encoding=True)
                 for name, value in self.headers():
                     conn.putheader(name, value)
-                conn.endheaders()
+                if body is not None:
+                    conn.putheader("Content-Type", "application/json")
+                    conn.putheader("Content-Length", str(len(body)))
+                conn.endheaders(body)
                 response = conn.getresponse()
                 body = response.read() if max_body is None else response.read(max_body)
                 if response.will_close or not response.isclosed():  # cut short: the rest is not read

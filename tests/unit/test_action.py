@@ -105,3 +105,18 @@ def test_action_result_is_what_classroom_records(tmp_path: Path) -> None:
     result = json.loads(base64.b64decode(outputs["result"]).decode("utf-8"))
     assert result["status"] == "error" and result["max_score"] == 0
     assert all(t["score"] == 0 for t in result["tests"])
+
+
+def test_action_test_lab_mode_lints_then_refuses_an_unreachable_cluster(tmp_path: Path) -> None:
+    """mode test-lab: lint's verdict and test-lab's report land in the job summary, its exit code in
+    the outputs (2: the cluster could not be used; no namespace was made anywhere)."""
+    (tmp_path / "nowhere.yaml").write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters: [{name: x, cluster: {server: "
+        "'https://127.0.0.1:1'}}]\nusers: [{name: u, user: {token: t}}]\n"
+        "contexts: [{name: x, context: {cluster: x, user: u}}]\n", encoding="utf-8")
+    extra = {"MODE": "test-lab", "LABCHECK_LAB": str(ROOT / "scenarios/sidecar"),
+             "LABCHECK_KUBECONFIG": str(tmp_path / "nowhere.yaml")}
+    code, outputs = grading_script(tmp_path, "all", extra)
+    assert code == 2 and outputs["exit-code"] == "2"
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "scenarios/sidecar: no problems found" in summary and "could not be used" in summary

@@ -13,8 +13,13 @@ def test_new_lab_scaffold_validates_and_explains(tmp_path: Path) -> None:
     out = labcheck("new-lab", "demo", "--dir", str(tmp_path))
     assert out.returncode == 0, out.stderr
     lab = tmp_path / "demo"
-    assert sorted(p.name for p in lab.iterdir()) == ["lab.yaml", "labcheck.schema.json", "step-01.yaml"]
+    assert sorted(p.name for p in lab.iterdir()) == ["lab.yaml", "labcheck.schema.json",
+                                                      "labcheck.tests.schema.json", "solutions",
+                                                      "step-01.yaml", "tests.yaml"]
     assert labcheck("validate", str(lab)).returncode == 0
+    linted = labcheck("lint", str(lab))  # the scaffold is what lint asks for: a solution, a mistake
+    assert linted.returncode == 0 and "no problems found" in linted.stdout, linted.stdout
+    assert (lab / "solutions" / "step-01.sh").stat().st_mode & 0o111
     out = labcheck("explain", "step-01", "--lab", str(lab))
     assert out.returncode == 0 and "web-running" in out.stdout
     again = labcheck("new-lab", "demo", "--dir", str(tmp_path))

@@ -44,6 +44,8 @@ JENKINS: dict[str, tuple[set[str], set[str], set[str]]] = {
     "failure": ({"type", "message"}, set(), set()),
     "error": ({"type", "message"}, set(), set()),
     "skipped": ({"type", "message"}, set(), set()),
+    "system-out": (set(), set(), set()),  # text only
+    "system-err": (set(), set(), set()),
 }
 TIMED = ("testsuites", "testsuite")  # SUREFIRE_TIME; testcase time is a plain string there
 

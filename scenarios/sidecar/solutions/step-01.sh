@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Reference solution for step-01 of the sidecar lab (KUBECTL, KUBECONFIG, NAMESPACE honoured).
+# Reference solution for step-01 of the sidecar lab (KUBECTL, KUBECONFIG, CONTEXT, NAMESPACE honoured).
 set -euo pipefail
-k() { "${KUBECTL:-kubectl}" ${NAMESPACE:+--namespace "$NAMESPACE"} "$@"; }
+k() { "${KUBECTL:-kubectl}" ${CONTEXT:+--context "$CONTEXT"} ${NAMESPACE:+--namespace "$NAMESPACE"} "$@"; }
 k apply -f - <<'YAML'
 apiVersion: v1
 kind: Pod
