@@ -57,8 +57,10 @@ def build_receipt(run: RunResult, digest: str, identity: Mapping[str, str],
         "finished_at": finished_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "score": run.score,
         "max_score": run.max_score,
+        # a check counted from the learner's progress file says when it passed: collect checks that time
         "checks": [{"step": c.step_id, "check": c.check_id, "kind": c.kind, "outcome": str(c.outcome),
-                    "graded": c.graded, "evidence": dict(c.evidence)} for c in run.checks],
+                    "graded": c.graded, "evidence": dict(c.evidence),
+                    **({"passed_earlier_at": c.remembered} if c.remembered else {})} for c in run.checks],
         "objects": objects,
         "nodes": nodes,
     }

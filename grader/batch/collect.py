@@ -72,8 +72,21 @@ def read_receipt(path: Path) -> dict[str, Any]:
     return data
 
 
-def receipt_run(receipt: dict[str, Any], lab: Lab, step_ids: list[str]) -> RunResult:
-    """The run a receipt describes, scored with the instructor's lab; absent checks are pending."""
+def _outside(when_text: str, start: dt.datetime | None, end: dt.datetime | None) -> bool:
+    if not (start or end):
+        return False
+    try:
+        when = parse_time(when_text)
+    except ValueError:
+        return True
+    return bool((start and when < start) or (end and when > end))
+
+
+def receipt_run(receipt: dict[str, Any], lab: Lab, step_ids: list[str], *,
+                window_start: dt.datetime | None = None, window_end: dt.datetime | None = None) -> RunResult:
+    """The run a receipt describes, scored with the instructor's lab; absent checks are pending.
+    A check the student's progress file counted as passed earlier counts only when it passed inside
+    the assignment window (the receipt's digest and cluster are checked for the whole receipt)."""
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     for c in receipt["checks"]:
         if isinstance(c, dict):
@@ -89,12 +102,18 @@ def receipt_run(receipt: dict[str, Any], lab: Lab, step_ids: list[str]) -> RunRe
             except ValueError:
                 outcome = Outcome.PENDING
             evidence: dict[str, Any] = entry["evidence"] if isinstance(entry.get("evidence"), dict) else {}
+            earlier = str(entry.get("passed_earlier_at") or "") if outcome is Outcome.PASSED else ""
+            message = msg("collect.remembered", when=earlier) if earlier else msg(f"collect.{outcome}")
+            if earlier and _outside(earlier, window_start, window_end):
+                outcome = Outcome.PENDING
+                message = msg("collect.remembered_window", check=spec.id, when=earlier,
+                              start=_iso(window_start), end=_iso(window_end))
             results.append(CheckResult(
                 step_id=step_id, check_id=spec.id, kind=spec.kind,
                 title=spec.title, hint=spec.hint, points=spec.points, outcome=outcome,
-                message=msg(f"collect.{outcome}"), evidence={str(k): str(v) for k, v in evidence.items()},
+                message=message, evidence={str(k): str(v) for k, v in evidence.items()},
                 graded=outcome is not Outcome.ERROR and bool(entry.get("graded", True)),
-                visibility=spec.visibility))
+                visibility=spec.visibility, remembered=earlier))
         steps.append(StepResult(step_id, step.title, tuple(results), file=lab.step_file(step_id)))
     cluster = receipt.get("cluster") if isinstance(receipt.get("cluster"), dict) else {}
     return RunResult(lab_id=lab.id, lab_title=lab.spec.title, steps=tuple(steps),
@@ -103,6 +122,10 @@ def receipt_run(receipt: dict[str, Any], lab: Lab, step_ids: list[str]) -> RunRe
                      labcheck_version=str(receipt.get("labcheck_version", "")),
                      started_at=str(receipt.get("started_at", "")),
                      identity={str(k): str(v) for k, v in (cluster or {}).items()})
+
+
+def _iso(when: dt.datetime | None) -> str:
+    return when.isoformat() if when else ""
 
 
 def find_flags(receipts: dict[str, dict[str, Any]], digest: str, *, window_start: dt.datetime | None,
@@ -130,8 +153,13 @@ def find_flags(receipts: dict[str, dict[str, Any]], digest: str, *, window_start
         if (window_start or window_end) and (when is None or (window_start and when < window_start)
                                              or (window_end and when > window_end)):
             flags.append(Flag(sid, "window", msg("collect.window", when=when_text or "?",
-                                                 start=window_start.isoformat() if window_start else "",
-                                                 end=window_end.isoformat() if window_end else "")))
+                                                 start=_iso(window_start), end=_iso(window_end))))
+        for c in r.get("checks") or []:
+            earlier = str(c.get("passed_earlier_at") or "") if isinstance(c, dict) else ""
+            if earlier and _outside(earlier, window_start, window_end):
+                check = f"{c.get('step')}/{c.get('check')}"
+                flags.append(Flag(sid, "window", msg("collect.remembered_window", check=check, when=earlier,
+                                                     start=_iso(window_start), end=_iso(window_end))))
     if not shared_cluster_ok:
         for uid, owners in clusters.items():
             for sid in owners if len(owners) > 1 else []:
@@ -169,7 +197,8 @@ def collect(folder: Path, students: list[Student], lab: Lab, step_ids: list[str]
             receipts[sid] = latest[1]
     flags += find_flags(receipts, digest, window_start=window_start, window_end=window_end,
                         shared_cluster_ok=shared_cluster_ok)
-    records = [StudentRecord.of(s, receipt_run(receipts[s.id], lab, step_ids))
+    records = [StudentRecord.of(s, receipt_run(receipts[s.id], lab, step_ids, window_start=window_start,
+                                               window_end=window_end))
                for s in students if s.id in receipts]
     missing = [describe(s) for s in students if s.id not in receipts]
     return records, missing, flags, unknown

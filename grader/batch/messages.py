@@ -80,6 +80,15 @@ register_messages({
         "zh": "回执时间 {when} 不在时间窗口 {start} .. {end} 内",
     },
     "collect.passed": {"en": "passed (from the student's receipt)", "zh": "通过（来自学生回执）"},
+    "collect.remembered": {
+        "en": "passed earlier at {when} (the student's progress file, in the receipt)",
+        "zh": "此前已于 {when} 通过（学生的进度文件，记录在回执中）",
+    },
+    "collect.remembered_window": {
+        "en": "{check} passed earlier at {when} (progress file), outside the window {start} .. {end}: "
+              "not counted",
+        "zh": "{check} 此前于 {when} 通过（进度文件），不在时间窗口 {start} .. {end} 内：不计分",
+    },
     "collect.failed": {"en": "failed (from the student's receipt)", "zh": "未通过（来自学生回执）"},
     "collect.pending": {"en": "not done (from the student's receipt)", "zh": "未完成（来自学生回执）"},
     "collect.error": {

@@ -116,3 +116,30 @@ def test_collect_reads_submitted_junit_files(tmp_path: Path) -> None:
     (bad / "broken.xml").write_text("<testsuites><testsuite", encoding="utf-8")
     flags = collect(folder, students, LAB, STEPS, DIGEST)[2]
     assert ("s01", "unreadable") in {(f.student, f.kind) for f in flags}
+
+
+def test_collect_verifies_progress_a_receipt_counted(tmp_path: Path) -> None:
+    """A check the student's progress file counted as passed earlier counts in `collect` only when
+    it passed inside the assignment window; otherwise it is not done, and flagged."""
+    import dataclasses
+
+    students = roster(tmp_path, 2)
+    folder = tmp_path / "receipts"
+    folder.mkdir()
+    for n, when in ((0, "2026-11-20T09:00:00+00:00"), (1, "2026-10-01T09:00:00+00:00")):
+        run = make_run()
+        steps = tuple(dataclasses.replace(s, checks=tuple(
+            dataclasses.replace(c, remembered=when) if c.check_id == "pod-running" else c for c in s.checks))
+            for s in run.steps)
+        data = build_receipt(dataclasses.replace(run, steps=steps), DIGEST, {"kube_system_uid": f"c-{n}"},
+                             finished_at="2026-11-20T10:30:00+00:00")
+        assert any(c.get("passed_earlier_at") == when for c in data["checks"])  # type: ignore[attr-defined]
+        (folder / f"s0{n}.json").write_text(json.dumps(data))
+    records, _, flags, _ = collect(folder, students, LAB, STEPS, DIGEST,
+                                   window_start=parse_time("2026-11-19T00:00"),
+                                   window_end=parse_time("2026-11-27T23:59+00:00"))
+    outcome = {r.id: {c.check_id: c for c in r.run.checks}["pod-running"] for r in records}
+    assert outcome["s00"].outcome is Outcome.PASSED and outcome["s00"].remembered
+    assert "passed earlier" in outcome["s00"].message.en
+    assert outcome["s01"].outcome is Outcome.PENDING and "not counted" in outcome["s01"].message.en
+    assert {(f.student, f.kind) for f in flags} == {("s01", "window")}  # pod-running is in two steps
