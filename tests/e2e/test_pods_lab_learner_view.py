@@ -13,12 +13,20 @@ import pytest
 
 from labcheck.core.results import Outcome
 from tests.e2e.learner import POD, Learner, check, json_report, outcomes, report
-from tests.e2e.test_pods_lab_mistakes import crash_loop
 
 pytestmark = pytest.mark.cluster
+
 IMAGE = "stacksimplify/kubenginx:1.0.0"
 FINALIZER = "labcheck.test/hold"
 STEPS = [f"step-0{i}" for i in range(1, 8)]
+
+
+def crash_loop(learner: Learner) -> None:
+    """The app exits 1 at once: the real kubelet restarts it (terminated Error, then CrashLoopBackOff)."""
+    learner.run_pod(args=("--exit", "1"), wait=False)
+    learner.cluster.wait_for("a restart", lambda: learner.kubectl(
+        "get", "pod", POD, "-o", "jsonpath={.status.containerStatuses[0].restartCount}").stdout not in ("", "0"),
+        timeout=60)
 
 
 def test_a_pod_that_crash_looped_then_was_deleted_does_not_pass_from_its_events(learner: Learner) -> None:
