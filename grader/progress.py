@@ -108,7 +108,7 @@ def apply(result: RunResult, data: dict[str, Any]) -> RunResult:
 
 
 def record(result: RunResult, data: dict[str, Any], now: str | None = None,
-           server: str = "") -> dict[str, Any]:
+           server: str = "", uid: str = "") -> dict[str, Any]:
     """The progress after this run: every check that passed on the cluster now (not from memory) is
     stored with its evidence; what passed before stays."""
     stamp = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -118,31 +118,41 @@ def record(result: RunResult, data: dict[str, Any], now: str | None = None,
             entries[f"{c.step_id}/{c.check_id}"] = {"passed_at": stamp, "evidence": dict(c.evidence)}
     return {
         "format": PROGRESS_FORMAT, "lab": result.lab_id, "namespace": result.namespace,
-        "cluster": {"name": result.cluster, "context": result.context, "server": server},
+        "cluster": {"name": result.cluster, "context": result.context, "server": server,
+                    "kube_system_uid": uid},
         "scenario_digest": result.scenario_digest, "labcheck_version": result.labcheck_version,
         "updated_at": stamp, "checks": dict(sorted(entries.items())),
     }
 
 
-def server_of(kubeconfig: str | None, context: str | None) -> str:
-    """The API server of the kube context, from the kubeconfig alone (no request); "" without one."""
+def cluster_of(kubeconfig: str | None, context: str | None) -> tuple[str, str]:
+    """The API server of the kube context and the cluster's kube-system namespace uid (one GET; ""
+    when it cannot be read): a cluster deleted and made again at the same address is another cluster."""
     from labcheck.errors import ClusterError
     from labcheck.kube import connect
 
     try:
-        return connect(kubeconfig, context)[1].server
+        cluster, target = connect(kubeconfig, context)
     except ClusterError:
-        return ""
+        return "", ""
+    try:
+        namespace = cluster.get_json("/api/v1/namespaces/kube-system", None, "namespace kube-system", 5.0)
+    except ClusterError:
+        return target.server, ""
+    return target.server, str((namespace.get("metadata") or {}).get("uid") or "")
 
 
-def remember(result: RunResult, server: str) -> RunResult:
+def remember(result: RunResult, server: str, uid: str = "") -> RunResult:
     """`labcheck check` without --no-progress: count what passed earlier, then save what passes now."""
     path = path_for(result, server)
     data = load(path)
+    known = str((data.get("cluster") or {}).get("kube_system_uid") or "")
+    if uid and known and uid != known:  # the same address, another cluster: what passed there is gone
+        data = {}
     shown = apply(result, data)
     if any(c.outcome is Outcome.PASSED and not c.remembered for c in result.checks):
         with contextlib.suppress(OSError):  # a read-only home: grading still works, only memory is lost
-            write_json(path, record(result, data, server=server))
+            write_json(path, record(result, data, server=server, uid=uid))
     return shown
 
 

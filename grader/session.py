@@ -192,11 +192,11 @@ def run_check(request: CheckRequest) -> ExitCode:
     if progress is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     if request.progress:  # the learner's own run only: grade() and batch grading never read it
-        from labcheck.progress import remember, server_of
+        from labcheck.progress import cluster_of, remember
 
         needs_cluster = any(c.needs_cluster for s in step_ids for c in lab.step(s).checks)
-        server = server_of(request.kubeconfig, request.context) if needs_cluster else ""
-        result = remember(result, server)
+        server, uid = cluster_of(request.kubeconfig, request.context) if needs_cluster else ("", "")
+        result = remember(result, server, uid)
     report = ReportOptions(lang=request.lang, color=request.color, verbose=request.verbose)
     shown = student_view(result)  # reports never show hidden checks
     if request.results_format is not None:  # hidden checks: by the host's visibility, or redacted

@@ -145,3 +145,22 @@ def test_labcheck_progress_shows_and_resets(state: Path, capsys: pytest.CaptureF
     assert out.returncode == 0 and "progress cleared" in out.stdout
     assert not progress_path("pods", "default", "", "").exists()
     assert "no progress recorded yet" in labcheck("progress", env=env).stdout
+
+
+def test_a_cluster_made_again_at_the_same_address_starts_with_no_progress(
+        state: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """kind deleted and created again answers at the same address: another kube-system uid, another
+    cluster, and what passed on the old one does not count on the new one."""
+    import labcheck.progress as progress
+
+    cluster = step_04_done()
+    on(cluster, monkeypatch)
+    monkeypatch.setattr("labcheck.kube.http.http_get", cluster.http_get)
+    monkeypatch.setattr(progress, "cluster_of", lambda *a: ("", "uid-old"))
+    assert check(capsys, "step-04")[0] == 0
+    assert load(progress_path("pods", "default", "", ""))["cluster"]["kube_system_uid"] == "uid-old"
+    on(FakeCluster({"Node": [node()]}), monkeypatch)
+    assert set(statuses(check(capsys, "step-04")[1]).values()) == {("passed", True)}  # the same cluster
+    monkeypatch.setattr(progress, "cluster_of", lambda *a: ("", "uid-new"))
+    code, out = check(capsys, "step-04")
+    assert code == 1 and statuses(out)["pod-running"] == ("pending", False)
