@@ -73,7 +73,12 @@ def test_lab(path: str, kubeconfig: str | None, context: str | None, select: tup
             where = resolve(kubeconfig, context).context
         except LabcheckError:
             where = context or "(current)"
-        raise click.UsageError(WRITES.format(context=where, lab=lab.id))
+        question = WRITES.format(context=where, lab=lab.id)
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise click.UsageError(question)
+        # on a terminal it asks first (the only labcheck command that writes to a cluster)
+        if not click.confirm(question.rsplit(" Allow it", 1)[0] + " Go on?", default=False, err=True):
+            sys.exit(ExitCode.USAGE_ERROR)
 
     def progress(case: CaseResult) -> None:  # a line per case as it ends (runs take minutes)
         click.echo(case_line(case), err=output == "junit")
