@@ -134,10 +134,11 @@ def run_tool(world: World, tool: str, workdir: Path, *, kubeconfig_env: str | No
 def classify(tool: str, output: str, events: list[dict[str, Any]]) -> str:
     lists = [e for e in events if e.get("verb") == "list" and (e.get("objectRef") or {}).get("resource") == "configmaps"]
     codes = [int((e.get("responseStatus") or {}).get("code", 0)) for e in events]
-    if lists and int(lists[-1]["responseStatus"]["code"]) != 401:
-        last = lists[-1]
-        user = (last.get("impersonatedUser") or last.get("user") or {}).get("username", "?")
-        return f"{user} in {last['objectRef'].get('namespace')}"
+    # the first list: labcheck lists once more, across namespaces, to say where a missing object is
+    if lists and int(lists[0]["responseStatus"]["code"]) != 401:
+        first = lists[0]
+        user = (first.get("impersonatedUser") or first.get("user") or {}).get("username", "?")
+        return f"{user} in {first['objectRef'].get('namespace')}"
     if 401 in codes:
         return "refused: unauthorized"
     text = output.lower()
