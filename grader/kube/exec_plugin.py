@@ -45,7 +45,6 @@ class ExecCredential:
 _cache: dict[str, ExecCredential] = {}
 _locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
-runs = 0  # how many times a plugin ran in this process (tests and benchmarks read it)
 
 
 def exec_credential(plugin: dict[str, Any], cluster: dict[str, Any]) -> ExecCredential:
@@ -97,7 +96,6 @@ def _exec_info(plugin: dict[str, Any], cluster: dict[str, Any], interactive: boo
 
 
 def _run(plugin: dict[str, Any], cluster: dict[str, Any]) -> ExecCredential:
-    global runs
     version, command = str(plugin["apiVersion"]), str(plugin["command"])
     if version not in _VERSIONS:
         raise config_error(f'exec plugin: invalid apiVersion "{version}"')
@@ -109,7 +107,6 @@ def _run(plugin: dict[str, Any], cluster: dict[str, Any]) -> ExecCredential:
     if not found or not os.path.isfile(found):
         hint = f"\n\n{plugin['installHint']}" if plugin.get("installHint") else ""
         raise config_error(f"exec: executable {command} not found\n\n{INSTALL_HELP}{hint}")
-    runs += 1
     try:
         done = subprocess.run([found, *[str(a) for a in plugin.get("args") or []]], env=env,
                               stdin=None if interactive else subprocess.DEVNULL, stdout=subprocess.PIPE,

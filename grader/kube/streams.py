@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 MAX_OUTPUT = 1 << 20
 _websocket = threading.local()  # the RestClient and timeout of the WebSocket this thread is about to open
-_clients: dict[int, Any] = {}
 _clients_lock = threading.Lock()
 
 
@@ -25,15 +24,12 @@ def api_client(rest: RestClient) -> Any:
     """A kubernetes ApiClient for exec and port-forward: it only frames the WebSocket protocol.
     Its socket comes from `rest` (our proxy, TLS and credentials); it never loads a kubeconfig."""
     with _clients_lock:
-        found = _clients.get(id(rest))
-        if found is not None and found[0] is rest:
-            return found[1]
-        from kubernetes.client import ApiClient, Configuration
+        if rest.stream_api is None:
+            from kubernetes.client import ApiClient, Configuration
 
-        _patch_websocket()
-        api = ApiClient(Configuration(host=rest.server))
-        _clients[id(rest)] = (rest, api)
-        return api
+            _patch_websocket()
+            rest.stream_api = ApiClient(Configuration(host=rest.server))
+        return rest.stream_api
 
 
 def _patch_websocket() -> None:

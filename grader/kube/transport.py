@@ -58,6 +58,7 @@ class RestClient:
         self._tls: tuple[bytes, ssl.SSLContext] | None = None
         self._tls_lock = threading.Lock()
         self._local = threading.local()
+        self.stream_api: Any = None  # the kubernetes ApiClient exec and port-forward use (streams.py)
         if self.https and not self.credentials.uses_plugin:
             self.ssl_context()  # a bad CA or key pair is a config error now, not at the first request
 

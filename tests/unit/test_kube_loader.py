@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import http.server
 import json
-import os
 import ssl
 import subprocess
 import sys
@@ -214,4 +213,3 @@ def test_exec_info_json_is_what_client_go_sends(tmp_path: Path) -> None:
     assert info == {"kind": "ExecCredential", "apiVersion": "client.authentication.k8s.io/v1",
                     "spec": {"interactive": False, "cluster": {"server": "https://k:6443",
                                                                "certificate-authority-data": ca, "config": None}}}
-    assert os.environ.get("KUBERNETES_EXEC_INFO") is None
