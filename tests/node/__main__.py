@@ -1,5 +1,6 @@
-"""`python -m tests.node up DIR` starts the control plane and a real node in a network namespace of
-their own (`labcheck-<hex>`, no route off the machine) and leaves them running;
+"""`python -m tests.node up DIR [--nodes N]` starts the control plane and a real node in a network
+namespace of their own (`labcheck-<hex>`, no route off the machine) and leaves them running; with
+`--nodes 2` a second node joins from a namespace of its own (`labcheck-<hex>-n1`, tests.node.nodes);
 `python -m tests.node down DIR` stops everything and removes the namespace.
 
 Inside the namespace: `nsenter --net=/run/netns/NAME kubectl --kubeconfig DIR/kubeconfig ...`.
@@ -18,19 +19,20 @@ from tests.node.config import Layout
 NETNS_FILE = "netns"
 
 
-def up(root: Path) -> int:
+def up(root: Path, nodes: int = 1) -> int:
     root.mkdir(parents=True, exist_ok=True)
     suffix = secrets.token_hex(3)
     name = f"labcheck-{suffix}"
     prefix = netns.named(name)
     (root / NETNS_FILE).write_text(name)
     try:  # its own node name: cgroups are machine-wide, so it can run beside the suite's node
-        cluster = RealCluster(root, prefix=prefix, layout=Layout(node=f"labcheck-node-{suffix}")).start()
+        cluster = RealCluster(root, prefix=prefix, layout=Layout(node=f"labcheck-node-{suffix}"), nodes=nodes).start()
     except RealClusterStartError as e:
         netns.delete_named(name)
         print(e, file=sys.stderr)
         return 1
-    print(f"# started in {cluster.startup_seconds:.1f}s in network namespace {name}; stop with: "
+    print(f"# {nodes} node(s) ({', '.join(cluster.node_names)}) started in {cluster.startup_seconds:.1f}s "
+          f"in network namespace {name}; stop with: "
           f"python -m tests.node down {root}")
     print(f"nsenter --net=/run/netns/{name} {cluster.bins['kubectl']} --kubeconfig {cluster.kubeconfig} get nodes")
     return 0
@@ -51,7 +53,9 @@ def down(root: Path) -> int:
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] in ("up", "down"):
         return (up if argv[0] == "up" else down)(Path(argv[1]).resolve())
-    print("usage: python -m tests.node up DIR | down DIR", file=sys.stderr)
+    if len(argv) == 4 and argv[0] == "up" and argv[2] == "--nodes" and argv[3] in ("1", "2", "3"):
+        return up(Path(argv[1]).resolve(), int(argv[3]))
+    print("usage: python -m tests.node up DIR [--nodes N] | down DIR", file=sys.stderr)
     return 2
 
 

@@ -33,10 +33,37 @@ class Layout:
     etcd_peer_port: int = 2380
     kubelet_port: int = 10250
     cni_bridge: str = "lcbr0"
+    cluster_cidr: str = "10.214.0.0/16"  # every node's Pod range (kube-proxy's clusterCIDR)
 
     @property
     def apiserver_url(self) -> str:
         return f"https://{self.node_ip}:{self.apiserver_port}"
+
+    def nodes(self, count: int) -> list[Node]:
+        """The first node lives in the cluster's namespace; node i (i >= 1) in one of its own, on
+        the routed subnet 10.213.i.0/24 (10.213.i.1 is the first namespace's end of the veth pair)
+        with the Pods in 10.214.i.0/24."""
+        first = Node(self.node, self.node_ip, self.node_cidr, self.pod_cidr, self.cni_bridge, 0)
+        base = self.node[:-2] if self.node.endswith("-0") else self.node
+        return [first, *(Node(f"{base}-{i}", f"10.213.{i}.2", f"10.213.{i}.0/24", f"10.214.{i}.0/24",
+                              f"lcbr{i}", i) for i in range(1, count))]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node's names and addresses (its Pod range, CNI bridge, cgroupRoot /<name>)."""
+
+    name: str
+    ip: str
+    cidr: str  # the node subnet its address is on
+    pod_cidr: str
+    bridge: str
+    index: int
+
+    @property
+    def gateway(self) -> str:
+        """Its peer's address in the first namespace (node i >= 1)."""
+        return self.ip.rsplit(".", 1)[0] + ".1"
 
 
 def containerd_toml(root: Path, cni_conf: Path, cni_bin: str) -> str:
@@ -75,14 +102,14 @@ disabled_plugins = ["io.containerd.nri.v1.nri", "io.containerd.tracing.processor
 '''
 
 
-def cni_conflist(layout: Layout, root: Path) -> str:
+def cni_conflist(node: Node, root: Path) -> str:
     return json.dumps({
         "cniVersion": "1.0.0", "name": "labcheck",
         "plugins": [
-            {"type": "bridge", "bridge": layout.cni_bridge, "isGateway": True, "ipMasq": False,
+            {"type": "bridge", "bridge": node.bridge, "isGateway": True, "ipMasq": False,
              "hairpinMode": True,
              "ipam": {"type": "host-local", "dataDir": str(root / "cni-ipam"),
-                      "ranges": [[{"subnet": layout.pod_cidr}]], "routes": [{"dst": "0.0.0.0/0"}]}},
+                      "ranges": [[{"subnet": node.pod_cidr}]], "routes": [{"dst": "0.0.0.0/0"}]}},
             {"type": "portmap", "capabilities": {"portMappings": True}},
             {"type": "loopback"},
         ],
@@ -98,15 +125,16 @@ def kubeconfig(server: str, ca: Path, cert: Path, key: Path, user: str) -> str:
     })
 
 
-def kubelet_config(layout: Layout, root: Path, pki: Pki, socket: Path) -> str:
+def kubelet_config(layout: Layout, node: Node, root: Path, pki: Pki, socket: Path) -> str:
+    serving = "kubelet-serving" if node.index == 0 else f"kubelet-serving-{node.name}"
     return yaml.safe_dump({
         "apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration",
         "containerRuntimeEndpoint": f"unix://{socket}",
-        "cgroupDriver": "cgroupfs", "cgroupRoot": f"/{layout.node}",
+        "cgroupDriver": "cgroupfs", "cgroupRoot": f"/{node.name}",
         "failCgroupV1": False, "failSwapOn": False,
-        "address": layout.node_ip, "port": layout.kubelet_port, "readOnlyPort": 0,
+        "address": node.ip, "port": layout.kubelet_port, "readOnlyPort": 0,
         "healthzBindAddress": "127.0.0.1", "healthzPort": 10248,
-        "tlsCertFile": str(pki.crt("kubelet-serving")), "tlsPrivateKeyFile": str(pki.key("kubelet-serving")),
+        "tlsCertFile": str(pki.crt(serving)), "tlsPrivateKeyFile": str(pki.key(serving)),
         "authentication": {"anonymous": {"enabled": False}, "webhook": {"enabled": True},
                            "x509": {"clientCAFile": str(pki.ca)}},
         "authorization": {"mode": "Webhook"},
@@ -121,13 +149,13 @@ def kubelet_config(layout: Layout, root: Path, pki: Pki, socket: Path) -> str:
     })
 
 
-def kube_proxy_config(layout: Layout, kubeconfig_path: Path) -> str:
+def kube_proxy_config(layout: Layout, node: Node, kubeconfig_path: Path) -> str:
     return yaml.safe_dump({
         "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
         "clientConnection": {"kubeconfig": str(kubeconfig_path)},
-        "mode": "iptables", "clusterCIDR": layout.pod_cidr, "hostnameOverride": layout.node,
-        "bindAddress": layout.node_ip,
+        "mode": "iptables", "clusterCIDR": layout.cluster_cidr, "hostnameOverride": node.name,
+        "bindAddress": node.ip,
         "healthzBindAddress": "127.0.0.1:10256", "metricsBindAddress": "127.0.0.1:10249",
         "conntrack": {"maxPerCore": 0, "min": 0},
-        "nodePortAddresses": [layout.node_cidr],
+        "nodePortAddresses": [node.cidr],
     })

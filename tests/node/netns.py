@@ -67,3 +67,30 @@ def named(name: str) -> tuple[str, ...]:
 
 def delete_named(name: str) -> None:
     subprocess.run(["ip", "netns", "del", name], check=False, capture_output=True, text=True, timeout=30)
+
+
+def join_node(ns_name: str, index: int, node_ip: str, gateway: str, pod_cidr: str,
+              prefix: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Node `index` (>= 1) in a namespace of its own, joined to the first namespace by a veth pair
+    (`lcn<i>a` there, `lcn<i>b` in the node's): its subnet is routed, its Pod range reached through
+    it, and everything else it knows (the first node's subnet and Pods, the API server) through the
+    first namespace. No default route anywhere. Returns the prefix that enters the node's namespace."""
+    inside = named(ns_name)
+    here, there = f"lcn{index}a", f"lcn{index}b"
+    if here not in devices(prefix):
+        ip("link", "add", here, "type", "veth", "peer", "name", there, "netns", ns_name, prefix=prefix)
+    ip("addr", "replace", f"{gateway}/24", "dev", here, prefix=prefix)
+    ip("link", "set", here, "up", prefix=prefix)
+    ip("link", "set", "lo", "up", prefix=inside)
+    ip("addr", "replace", f"{node_ip}/24", "dev", there, prefix=inside)
+    ip("link", "set", there, "up", prefix=inside)
+    for net in ("10.213.0.0/16", "10.214.0.0/16"):  # the more specific own subnet and bridge win
+        ip("route", "replace", net, "via", gateway, "dev", there, prefix=inside)
+    ip("route", "replace", pod_cidr, "via", node_ip, "dev", here, prefix=prefix)
+    return inside
+
+
+def part_node(ns_name: str, index: int, prefix: tuple[str, ...] = ()) -> None:
+    """The node's namespace (its bridge, Pods' veths and its end of the pair go with it)."""
+    ip("link", "del", f"lcn{index}a", check=False, prefix=prefix)
+    delete_named(ns_name)

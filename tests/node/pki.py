@@ -87,3 +87,14 @@ def make_pki(cache: Path, node: str, node_ip: str, service_ip: str) -> Pki:
     shutil.rmtree(final, ignore_errors=True)
     work.rename(final)
     return Pki(final)
+
+
+def add_node(pki: Pki, node: str, node_ip: str) -> Pki:
+    """Another node's kubelet client (system:node:<node>) and serving certs, signed by the same CA
+    into the same folder (`kubelet-<node>`, `kubelet-serving-<node>`); made once per name and address."""
+    stamp = pki.dir / f"node-{node}-{node_ip}.complete"
+    if not stamp.exists():
+        _signed(f"kubelet-serving-{node}", f"/CN={node}", pki.dir, [f"DNS:{node}", f"IP:{node_ip}"], serving=True)
+        _signed(f"kubelet-{node}", f"/O=system:nodes/CN=system:node:{node}", pki.dir)
+        stamp.write_text("ok\n")
+    return pki
