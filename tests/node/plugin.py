@@ -26,9 +26,17 @@ _started: dict[str, float] = {}
 LOCK = Path("/run/lock/labcheck-real-node.lock")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("labcheck cluster").addoption(
+        "--real-nodes", type=int, default=1, choices=(1, 2, 3),
+        help="real nodes in the session's real-node cluster (default 1; the others join from network "
+             "namespaces of their own)")
+
+
 @pytest.fixture(scope="session")
 def real_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
-    """Control plane + one real node (kubelet, containerd, runc, kube-proxy), real containers."""
+    """Control plane + one real node (kubelet, containerd, runc, kube-proxy), real containers
+    (`--real-nodes 2`: a second node too)."""
     if os.geteuid() != 0:
         pytest.fail("the real node needs root (kubelet, containerd and runc); CI runs as root", pytrace=False)
     if not (containerd_bin() / "containerd").exists():
@@ -38,7 +46,7 @@ def real_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
     lock = LOCK.open("w")
     fcntl.flock(lock, fcntl.LOCK_EX)
     request.addfinalizer(lock.close)
-    cluster = RealCluster()
+    cluster = RealCluster(nodes=request.config.getoption("--real-nodes"))
     try:
         cluster.start(timeout=request.config.getoption("--cluster-timeout"))
     except (MissingBinaries, NotIsolated, RealClusterStartError) as e:
@@ -61,3 +69,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"real node (kubelet, containerd, runc, kube-proxy) test cluster: started in {_started['seconds']:.1f}s; "
             "the Pods lab suite ran on it with real containers")
+    if "two nodes" in _started:
+        terminalreporter.write_line(f"two real nodes (the second in a network namespace of its own): started in "
+                                    f"{_started['two nodes']:.1f}s")
