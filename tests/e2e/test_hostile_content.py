@@ -32,7 +32,7 @@ HOSTILE_BYTES = HOSTILE.encode() + b" \xff\xfe\xc3\x28 \xed\xa0\x80 bytes"
 RAW = ("\x1b", "\x00", "\x07", "\x08", "\x9b", "\u202e", "\r")
 LOG_MB, EXEC_MB = 48, 4
 
-CHECKS = [
+CHECKS: list[dict[str, object]] = [
     {"id": "annotation", "kind": "object_exists", "object_kind": "Pod", "name": POD,
      "fields": [{"path": "metadata.annotations.note", "equals": "calm"}], "title": "note is calm"},
     {"id": "logs-match", "kind": "logs_contain", "pod": POD, "pattern": "EVIL", "title": "logs say EVIL"},
