@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -17,6 +17,7 @@ from labcheck.checks.base import (
     EvalContext,
     being_deleted,
     container_names,
+    container_status,
     default_container,
     one_line,
     valid_regex,
@@ -37,6 +38,16 @@ register_messages({
     "exec.no_container": {
         "en": "Pod {pod} has no container {container} (containers: {containers})",
         "zh": "Pod {pod} 中没有容器 {container}（现有容器：{containers}）",
+    },
+    "exec.container_not_running": {
+        "en": "container {container} of Pod {pod} is not running ({state}, restarted {restarts} times): "
+              "there is nothing to run `{command}` in",
+        "zh": "Pod {pod} 的容器 {container} 没有在运行（{state}，已重启 {restarts} 次）："
+              "无法在其中执行 `{command}`",
+    },
+    "exec.container_starting": {
+        "en": "container {container} of Pod {pod} has not started yet ({state})",
+        "zh": "Pod {pod} 的容器 {container} 还没有启动（{state}）",
     },
     "exec.exit_code": {
         "en": "`{command}` in {target} exited with code {code}: {stderr}",
@@ -104,6 +115,9 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     container = spec.container or default_container(pod)  # as kubectl picks it
     target = spec.pod + (f"/{container}" if spec.container or len(names) > 1 else "")
     command = shlex.join(spec.command)
+    stopped = _not_running(spec.pod, container, pod, command, evidence)
+    if stopped:
+        return stopped
     result = ctx.cluster.exec(ctx.namespace, spec.pod, container, spec.command, spec.exec_timeout)
     if result.exit_code is None and not result.stdout and not result.stderr:
         # seen under load: the API server closed the stream before anything came; not the learner's
@@ -127,3 +141,32 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     matched = one_line(found.group(0)) or "-"
     return Finding(Outcome.PASSED, msg("exec.ok", command=command, target=target, match=matched),
                    {"output": spec.pattern}, {"output": matched}, {**evidence, "match": matched})
+
+
+STARTING = ("ContainerCreating", "PodInitializing")
+
+
+def _not_running(name: str, container: str | None, pod: dict[str, Any], command: str,
+                 evidence: dict[str, str]) -> Finding | None:
+    """A container that is not running cannot be exec'ed into: a real kubelet answers the upgrade
+    with HTTP 500 `container not found`. Crashed or backing off is the learner's Pod failing;
+    not started yet is pending."""
+    status = container_status(pod, container)
+    state = status.get("state") or {}
+    if "running" in state:
+        return None
+    waiting, terminated = state.get("waiting") or {}, state.get("terminated")
+    if not status or waiting.get("reason") in STARTING or (waiting and not status.get("restartCount")):
+        shown = str(waiting.get("reason") or "-")
+        return Finding(Outcome.PENDING,
+                       msg("exec.container_starting", pod=name, container=container, state=shown),
+                       {"state": "running"}, {"state": shown}, evidence)
+    if terminated is not None:
+        shown = f"{terminated.get('reason') or 'Terminated'}, exit code {terminated.get('exitCode', '?')}"
+    else:
+        shown = str(waiting.get("reason") or "Waiting")
+    restarts = status.get("restartCount", 0)
+    return Finding(Outcome.FAILED,
+                   msg("exec.container_not_running", pod=name, container=container, state=shown,
+                       restarts=restarts, command=command),
+                   {"state": "running"}, {"state": shown, "restarts": str(restarts)}, evidence)

@@ -76,6 +76,10 @@ _CLOSED = ("eof occurred", "unexpected_eof", "unexpected eof", "connection reset
            "socket is already closed")
 
 
+# websocket-client's refusal: "Handshake status 500 Internal Server Error -+-+- {headers} -+-+- body"
+_HANDSHAKE = re.compile(r"Handshake status (\d{3})[^\n]*? -\+-\+- \{[^}]*\} -\+-\+- (.*)", re.S)
+
+
 class ProxyFailed(OSError):
     """The proxy on the way to the API server refused or failed; the message names it (no password)."""
 
@@ -95,6 +99,10 @@ def transport_error(exc: BaseException, what: str, server: str) -> ClusterError:
         return ClusterError("unauthorized", f"{what}: unauthorized")
     if "Handshake status 404" in text:
         return ClusterError("not_found", f"{what}: not found")
+    refused = _HANDSHAKE.search(text)
+    if refused:  # the stream's upgrade refused; a kubelet's 500 `container not found ("c")`: it just stopped
+        code, body = int(refused.group(1)), scrub(refused.group(2)).strip()[:200]
+        return ClusterError("server_error", f"{what}: HTTP {code}: {body or '-'}", retryable=code >= 500)
     if "timed out" in text.lower() or "Timeout" in text:
         return ClusterError("timeout", f"{what}: {server} did not answer in time", retryable=True)
     if "Name or service not known" in text or "nodename nor servname" in text or "NameResolution" in text:

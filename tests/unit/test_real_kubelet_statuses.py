@@ -117,3 +117,44 @@ def test_a_named_target_port_is_resolved_through_the_pods_container_ports() -> N
     p["spec"]["containers"][0]["ports"] = [{"name": "http", "containerPort": 8080}]
     f = service_shape.evaluate(spec, context(FakeCluster({"Pod": [p], "Service": [svc]})))
     assert (f.outcome, f.message.key) == (Outcome.FAILED, "service.wrong_target_port")
+
+
+def grade_exec(p: dict[str, Any]) -> Any:
+    cluster = FakeCluster({"Pod": [p]})
+    cluster.execs[("cat", "/x")] = ExecResult("<html>", "", 0)
+    spec = exec_output.Spec.model_validate({"id": "e", "kind": "exec_output", "title": "t", "pod": "my-first-pod",
+                                            "command": ["cat", "/x"], "pattern": "html"})
+    return exec_output.evaluate(spec, context(cluster)), cluster
+
+
+def test_exec_into_a_crashed_container_fails_without_asking_the_kubelet() -> None:
+    # a real kubelet answers the exec upgrade with HTTP 500 `container not found ("web")`
+    p = two_containers([status("web", CRASHED, 2), status("a-sidecar", RUNNING, image="busybox")])
+    f, cluster = grade_exec(p)
+    assert (f.outcome, f.message.key) == (Outcome.FAILED, "exec.container_not_running")
+    assert "Error, exit code 1" in f.message.en and "restarted 2 times" in f.message.en and f.message.zh
+    assert not [c for c in cluster.calls if c[0] == "exec"]
+    back_off = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 10s restarting failed container"}}
+    f, _ = grade_exec(two_containers([status("web", back_off, 3), status("a-sidecar", RUNNING, image="busybox")]))
+    assert (f.outcome, f.message.key) == (Outcome.FAILED, "exec.container_not_running")
+    assert "CrashLoopBackOff" in f.message.en
+
+
+def test_exec_into_a_container_not_started_yet_is_pending() -> None:
+    creating = {"waiting": {"reason": "ContainerCreating"}}
+    f, _ = grade_exec(two_containers([status("web", creating), status("a-sidecar", RUNNING, image="busybox")]))
+    assert (f.outcome, f.message.key) == (Outcome.PENDING, "exec.container_starting")
+
+
+def test_a_refused_stream_upgrade_is_a_short_retryable_cluster_error() -> None:
+    from labcheck.errors import transport_error
+
+    class ApiException(Exception):
+        pass
+
+    raw = ("(0)\nReason: Handshake status 500 Internal Server Error -+-+- {'content-length': '25', "
+           "'content-type': 'text/plain; charset=utf-8'} -+-+- container not found (\"web\")\n")
+    error = transport_error(ApiException(raw), "exec in pod my-first-pod", "https://10.213.0.2:6443")
+    assert (error.reason, error.retryable) == ("server_error", True)
+    assert str(error).endswith('exec in pod my-first-pod: HTTP 500: container not found ("web")')
+    assert "-+-+-" not in str(error) and "content-type" not in str(error)
