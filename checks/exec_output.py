@@ -25,6 +25,7 @@ from labcheck.checks.base import (
 from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.results import Finding, Outcome
+from labcheck.errors import ClusterError
 
 register_messages({
     # what this kind checks, for `labcheck explain` in the learner's language
@@ -118,7 +119,15 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     stopped = _not_running(spec.pod, container, pod, command, evidence)
     if stopped:
         return stopped
-    result = ctx.cluster.exec(ctx.namespace, spec.pod, container, spec.command, spec.exec_timeout)
+    try:
+        result = ctx.cluster.exec(ctx.namespace, spec.pod, container, spec.command, spec.exec_timeout)
+    except ClusterError as error:
+        # the status still said running (the kubelet reports a crash a moment later): the kubelet's
+        # own answer, not the cluster failing to answer
+        if "container not found" not in str(error):
+            raise
+        status = container_status(pod, container)
+        return _stopped(spec.pod, container, status, status.get("lastState") or {}, command, evidence)
     if result.exit_code is None and not result.stdout and not result.stderr:
         # seen under load: the API server closed the stream before anything came; not the learner's
         # doing, so ungraded, and the runner looks again within the check's time
@@ -149,14 +158,17 @@ STARTING = ("ContainerCreating", "PodInitializing")
 def _not_running(name: str, container: str | None, pod: dict[str, Any], command: str,
                  evidence: dict[str, str]) -> Finding | None:
     """A container that is not running cannot be exec'ed into: a real kubelet answers the upgrade
-    with HTTP 500 `container not found`. Crashed or backing off is the learner's Pod failing;
-    not started yet is pending."""
+    with HTTP 500 `container not found`."""
     status = container_status(pod, container)
     state = status.get("state") or {}
-    if "running" in state:
-        return None
+    return None if "running" in state else _stopped(name, container, status, state, command, evidence)
+
+
+def _stopped(name: str, container: str | None, status: dict[str, Any], state: dict[str, Any], command: str,
+             evidence: dict[str, str]) -> Finding:
+    """Crashed or backing off is the learner's Pod failing; not started yet is pending."""
     waiting, terminated = state.get("waiting") or {}, state.get("terminated")
-    if not status or waiting.get("reason") in STARTING or (waiting and not status.get("restartCount")):
+    if not status or waiting.get("reason") in STARTING or (not terminated and not status.get("restartCount")):
         shown = str(waiting.get("reason") or "-")
         return Finding(Outcome.PENDING,
                        msg("exec.container_starting", pod=name, container=container, state=shown),

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from labcheck.checks import exec_output, logs_contain, pod_state, service_shape
 from labcheck.checks.base import default_container
 from labcheck.core.answers import ExecResult
@@ -158,3 +160,21 @@ def test_a_refused_stream_upgrade_is_a_short_retryable_cluster_error() -> None:
     assert (error.reason, error.retryable) == ("server_error", True)
     assert str(error).endswith('exec in pod my-first-pod: HTTP 500: container not found ("web")')
     assert "-+-+-" not in str(error) and "content-type" not in str(error)
+
+
+def test_a_container_gone_while_its_status_still_says_running_fails_from_its_last_state() -> None:
+    from labcheck.errors import ClusterError
+
+    # seen in a batch on the real node: the status lags the crash, the kubelet already knows
+    p = two_containers([status("web", RUNNING, 2, last=CRASHED), status("a-sidecar", RUNNING, image="busybox")])
+    cluster = FakeCluster({"Pod": [p]})
+    cluster.execs[("cat", "/x")] = ClusterError("server_error", 'exec in pod my-first-pod: HTTP 500: '
+                                                'container not found ("web")', retryable=True)
+    spec = exec_output.Spec.model_validate({"id": "e", "kind": "exec_output", "title": "t", "pod": "my-first-pod",
+                                            "command": ["cat", "/x"], "pattern": "html"})
+    f = exec_output.evaluate(spec, context(cluster))
+    assert (f.outcome, f.message.key) == (Outcome.FAILED, "exec.container_not_running")
+    assert "Error, exit code 1" in f.message.en and "restarted 2 times" in f.message.en
+    cluster.execs[("cat", "/x")] = ClusterError("server_error", "exec in pod my-first-pod: HTTP 503: -")
+    with pytest.raises(ClusterError):  # anything else is still the cluster not answering
+        exec_output.evaluate(spec, context(cluster))
