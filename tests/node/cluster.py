@@ -185,11 +185,16 @@ class RealCluster:
         self.save_state()
 
     def _ok(self, *args: str) -> bool:
-        return self.kubectl(*args, check=False, timeout=10).returncode == 0
+        return self._out(*args) is not None
 
-    def _out(self, *args: str) -> str:
-        proc = self.kubectl(*args, check=False, timeout=10)
-        return proc.stdout.strip() if proc.returncode == 0 else ""
+    def _out(self, *args: str) -> str | None:
+        """kubectl's output, None when it fails or hangs (a starting API server on a busy machine
+        can take longer than one probe: the start's own deadline decides)."""
+        try:
+            proc = self.kubectl(*args, check=False, timeout=10)
+        except subprocess.TimeoutExpired:
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
 
     def wait(self, deadline: float, what: str, ok: object) -> None:
         assert callable(ok)
