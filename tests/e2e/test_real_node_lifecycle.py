@@ -69,6 +69,7 @@ class TwoNodes:
     name: str  # the cluster's network namespace
     prefix: tuple[str, ...]
     before: dict[str, str]
+    here: list[str]  # the suite's own devices before (the session's real node may have an lcn1a too)
     stopped: bool = False
 
     def kubectl(self, *args: str, namespace: str | None = None) -> str:
@@ -102,7 +103,7 @@ def two_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoNodes]:
     before = read_sysctls()
     cluster = RealCluster(tmp_path_factory.mktemp("two-nodes") / "rc", prefix=prefix,
                           layout=Layout(node=f"labcheck-node-{secrets.token_hex(2)}-0"), nodes=2)
-    nodes = TwoNodes(cluster, name, prefix, before)
+    nodes = TwoNodes(cluster, name, prefix, before, netns.devices())
     try:
         cluster.start(timeout=180)
     except RealClusterStartError as e:
@@ -185,4 +186,4 @@ def test_down_leaves_nothing_behind_for_both_nodes(two_nodes: TwoNodes) -> None:
         assert listed.stdout.strip() == ""
     assert read_sysctls() == two_nodes.before
     assert not Path(f"/run/netns/{two_nodes.name}").exists() and not Path(f"/run/netns/{node_ns}").exists()
-    assert "lcn1a" not in netns.devices()  # the veth pair lived in the cluster's namespaces only
+    assert netns.devices() == two_nodes.here  # the veth pair lived in the cluster's namespaces only

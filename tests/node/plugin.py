@@ -51,7 +51,7 @@ def real_cluster(request: pytest.FixtureRequest) -> Iterator[KubeCluster]:
         cluster.start(timeout=request.config.getoption("--cluster-timeout"))
     except (MissingBinaries, NotIsolated, RealClusterStartError) as e:
         pytest.fail(str(e), pytrace=False)
-    _started["seconds"] = cluster.startup_seconds
+    _started["seconds"], _started["nodes"] = cluster.startup_seconds, len(cluster.runs)
     try:
         yield KubeCluster.from_real(cluster)
     finally:
@@ -67,7 +67,8 @@ def real_namespace(real_cluster: KubeCluster, request: pytest.FixtureRequest) ->
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if "seconds" in _started:
         terminalreporter.write_line(
-            f"real node (kubelet, containerd, runc, kube-proxy) test cluster: started in {_started['seconds']:.1f}s; "
+            f"real node (kubelet, containerd, runc, kube-proxy) test cluster ({_started['nodes']:g} node(s)): "
+            f"started in {_started['seconds']:.1f}s; "
             "the Pods lab suite ran on it with real containers")
     if "two nodes" in _started:
         terminalreporter.write_line(f"two real nodes (the second in a network namespace of its own): started in "
