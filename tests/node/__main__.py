@@ -53,7 +53,7 @@ def down(root: Path) -> int:
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] in ("up", "down"):
         return (up if argv[0] == "up" else down)(Path(argv[1]).resolve())
-    if len(argv) == 4 and argv[0] == "up" and argv[2] == "--nodes" and argv[3] in ("1", "2", "3"):
+    if len(argv) == 4 and argv[0] == "up" and argv[2] == "--nodes" and argv[3] in ("1", "2"):
         return up(Path(argv[1]).resolve(), int(argv[3]))
     print("usage: python -m tests.node up DIR [--nodes N] | down DIR", file=sys.stderr)
     return 2

@@ -28,7 +28,7 @@ LOCK = Path("/run/lock/labcheck-real-node.lock")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("labcheck cluster").addoption(
-        "--real-nodes", type=int, default=1, choices=(1, 2, 3),
+        "--real-nodes", type=int, default=1, choices=(1, 2),
         help="real nodes in the session's real-node cluster (default 1; the others join from network "
              "namespaces of their own)")
 
