@@ -21,6 +21,11 @@ register_messages({
         "en": "not checked: the run's time limit ({seconds}s, --timeout) was over first",
         "zh": "未检查：本次运行的时间上限（{seconds} 秒，--timeout）已先到",
     },
+    "watch.polling": {
+        "en": "note: the cluster does not let labcheck watch {kind} ({reason}); checking by listing every "
+              "{seconds}s instead",
+        "zh": "提示：集群不允许 labcheck 监视（watch）{kind}（{reason}）；改为每 {seconds} 秒列出一次来检查",
+    },
     "run.no_cluster": {
         "en": "no cluster to read",
         "zh": "没有可读取的集群",
