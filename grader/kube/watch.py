@@ -37,15 +37,17 @@ class _HttpStream:
                     event = json.loads(line)
                     if isinstance(event, dict):
                         yield event
-        except http.client.HTTPException as exc:  # a chunk cut short: the connection dropped
+        except (http.client.HTTPException, AttributeError) as exc:  # cut short, or closed meanwhile
             raise ConnectionResetError(str(exc)) from None
+        finally:
+            self.conn.close()  # in the reading thread: http.client is not safe across threads
 
     def close(self) -> None:
+        """From any thread: the socket shut down, so that a blocked read returns."""
         sock = self.conn.sock
         if sock is not None:
-            with contextlib.suppress(OSError):  # wakes a readline blocked in the informer's thread
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        self.conn.close()
 
 
 class KubeSource:
