@@ -131,9 +131,9 @@ def _use_color(flag: bool | None, stream: Any) -> bool:
 
 def _register_commands() -> None:
     # Commands live in small modules by audience; each exposes COMMANDS.
-    from labcheck import cli_authoring, cli_course, cli_instructor
+    from labcheck import cli_authoring, cli_board, cli_course, cli_instructor
 
-    for module in (cli_authoring, cli_course, cli_instructor):
+    for module in (cli_authoring, cli_course, cli_instructor, cli_board):
         for command in module.COMMANDS:
             main.add_command(command)
 

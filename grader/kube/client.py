@@ -14,6 +14,7 @@ from labcheck.core.kinds import kind_info
 from labcheck.errors import ClusterError, status_error, transport_error
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable
 
     from labcheck.core.i18n import Text
@@ -102,11 +103,12 @@ class KubeCluster:
             if not token:
                 return items
 
-    def watch_hub(self, note: Callable[[Text], None] | None = None, poll_interval: float = 1.0) -> WatchHub:
+    def watch_hub(self, note: Callable[[Text], None] | None = None, poll_interval: float = 1.0,
+                  cond: threading.Condition | None = None) -> WatchHub:
         """Watched lists of this cluster (kube/watch.py), for --watch and the board."""
         from labcheck.kube.watch import KubeSource, WatchHub
 
-        return WatchHub(KubeSource(self), note, poll_interval)
+        return WatchHub(KubeSource(self), note, poll_interval, cond=cond)
 
     def pod_logs(self, namespace: str, pod: str, container: str | None,
                  tail_lines: int, limit_bytes: int) -> str:

@@ -74,13 +74,12 @@ class Informer:
         return self
 
     def stop(self) -> None:
+        """Ends the watch; the thread (a daemon) finishes on its own: nobody waits for it."""
         self._stop.set()
         stream = self._stream
         if stream is not None:
             with contextlib.suppress(Exception):
                 stream.close()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2)
 
     def items(self) -> list[dict[str, Any]]:
         """The objects in the API server's list order (namespace, then name)."""

@@ -99,10 +99,11 @@ class KubeSource:
 
 class WatchHub:
     def __init__(self, source: Source, note: Callable[[Text], None] | None = None,
-                 poll_interval: float = 1.0, sync_timeout: float = 30.0) -> None:
+                 poll_interval: float = 1.0, sync_timeout: float = 30.0,
+                 cond: threading.Condition | None = None) -> None:
         self.source, self.note = source, note
         self.poll_interval, self.sync_timeout = poll_interval, sync_timeout
-        self.cond = threading.Condition()
+        self.cond = cond or threading.Condition()  # hubs of many clusters may share one (the board)
         self.version = 0
         self.informers: dict[Key, Informer] = {}
         self._changed_at: dict[Key, int] = {}

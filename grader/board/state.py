@@ -1,0 +1,153 @@
+"""The class as the board shows it: every student's last grade, kept current from watches.
+
+Students on one cluster share its WatchHub (one watch per kind, all namespaces); a student graded
+on a cluster of their own gets a hub of that cluster (watches of their namespace). A change
+re-grades only the students whose namespace (or a cluster-scoped object) changed; every
+`interval` seconds everyone is graded again, for the logs, exec and HTTP checks no watch sees.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from labcheck.core.results import Outcome, RunResult
+from labcheck.runner import RunOptions, run_lab
+from labcheck.spec import Lab
+
+
+@dataclass
+class Target:
+    """Where one student is graded: a reader over a hub, and that hub (None: not watched)."""
+
+    reader: Any
+    hub: Any
+    namespace: str
+    files_dir: Path
+    http_get: Callable[[str, float], Any] | None = None
+
+
+@dataclass
+class Row:
+    index: int
+    id: str
+    name: str
+    target: Target
+    result: RunResult | None = None
+    fingerprint: Any = None
+    version: int = 0  # the board's version when this row last changed
+    passed: dict[str, frozenset[str]] = field(default_factory=dict)
+    progress_at: dict[str, float] = field(default_factory=dict)  # step -> when it last moved
+
+
+def fingerprints(hub: Any) -> dict[str, int]:
+    """namespace -> a digest of its objects' resourceVersions; "" for cluster-scoped objects."""
+    parts: dict[str, list[tuple[str, str, str]]] = {}
+    for (kind, _ns), informer in list(hub.informers.items()):
+        for (namespace, name), obj in list(informer.objects.items()):
+            rv = str((obj.get("metadata") or {}).get("resourceVersion", ""))
+            parts.setdefault(namespace, []).append((kind, name, rv))
+        if informer.error is not None:
+            parts.setdefault("", []).append((kind, "error", str(informer.error)))
+    return {ns: hash(tuple(sorted(items))) for ns, items in parts.items()}
+
+
+class Board:
+    def __init__(self, lab: Lab, step_ids: list[str], rows: list[Row], stuck_minutes: float = 10.0,
+                 interval: float = 30.0, clock: Callable[[], float] = time.monotonic,
+                 cond: threading.Condition | None = None) -> None:
+        self.lab, self.step_ids, self.rows = lab, step_ids, rows
+        self.stuck_seconds, self.interval, self.clock = stuck_minutes * 60, interval, clock
+        self.cond = cond or threading.Condition()  # the hubs' too: a change anywhere wakes the board
+        self.version = 0
+        self.listeners: set[Callable[[], None]] = set()
+        self.gradings = 0
+        self.started = clock()
+
+    def hubs(self) -> list[Any]:
+        return list({id(r.target.hub): r.target.hub for r in self.rows if r.target.hub is not None}.values())
+
+    def grade(self, row: Row) -> bool:
+        """Grade one student now (one look); True when what the board shows changed."""
+        target = row.target
+        options = RunOptions(namespace=target.namespace, files_dir=target.files_dir, wait=0,
+                             http_get=target.http_get)
+        result = run_lab(self.lab, self.step_ids, target.reader, options)
+        self.gradings += 1
+        now = self.clock()
+        before = row.result
+        row.result = result
+        changed = before is None or _cells(before) != _cells(result)
+        for step in result.steps:
+            passed = frozenset(c.check_id for c in step.checks if c.outcome is Outcome.PASSED)
+            if row.passed.get(step.step_id) != passed:
+                row.passed[step.step_id] = passed
+                row.progress_at[step.step_id] = now
+        return changed
+
+    def refresh(self, everyone: bool = False) -> list[Row]:
+        """Grade the students whose objects changed (all of them with `everyone`); the changed rows."""
+        prints = {id(h): fingerprints(h) for h in self.hubs()}
+        changed: list[Row] = []
+        for row in self.rows:
+            hub = row.target.hub
+            mine = prints.get(id(hub), {}) if hub is not None else {}
+            now = (mine.get(row.target.namespace), mine.get(""))
+            if everyone or hub is None or row.result is None or now != row.fingerprint:
+                row.fingerprint = now
+                if self.grade(row):
+                    changed.append(row)
+        if changed:
+            with self.cond:
+                self.version += 1
+                for row in changed:
+                    row.version = self.version
+                self.cond.notify_all()
+            for listener in list(self.listeners):
+                listener()
+        return changed
+
+    def hub_versions(self) -> int:
+        return sum(int(h.version) for h in self.hubs())
+
+    def run(self, stop: threading.Event, debounce: float = 0.05) -> None:
+        """Grade everyone, then again on every change (after `debounce`) and every `interval`."""
+        self.refresh(everyone=True)
+        seen, last_full = self.hub_versions(), self.clock()
+        while not stop.is_set():
+            with self.cond:
+                self.cond.wait_for(partial(self._woken, seen, stop),
+                                   max(0.0, last_full + self.interval - self.clock()))
+            if stop.is_set():
+                return
+            stop.wait(debounce)  # a kubectl command changes several objects in a burst
+            seen = self.hub_versions()
+            everyone = self.clock() >= last_full + self.interval
+            if everyone:
+                last_full = self.clock()
+            self.refresh(everyone)
+
+    def _woken(self, seen: int, stop: threading.Event) -> bool:
+        return self.hub_versions() > seen or stop.is_set()
+
+    def stuck(self, row: Row) -> str | None:
+        """The step this student has made no progress on for --stuck-minutes, if any."""
+        result = row.result
+        if result is None:
+            return None
+        for step in result.steps:
+            scored = [c for c in step.checks if c.points > 0]
+            if all(c.outcome is Outcome.PASSED for c in scored):
+                continue
+            since = row.progress_at.get(step.step_id, self.started)
+            return step.step_id if self.clock() - since >= self.stuck_seconds else None
+        return None
+
+
+def _cells(result: RunResult) -> tuple[tuple[str, str, str], ...]:
+    return tuple((c.step_id, c.check_id, c.outcome.value + c.message.en) for c in result.checks)
