@@ -106,7 +106,14 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None, results_format=results_format,
         results_file=results_file, progress=not no_progress,
     )
-    sys.exit(int(run_check(request)))
+    code = int(run_check(request))
+    if watch:
+        # The verdict is out (every file it wrote is closed): skip the interpreter's teardown, which
+        # costs more than the watch's whole reaction to the change (~0.15 s of freeing modules).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 @main.command("progress")

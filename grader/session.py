@@ -172,6 +172,10 @@ def autograder_results(result: RunResult, host: str, lang: Lang) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+_REPORTER_MODULES = {"text": "labcheck.reporters.text", "json": "labcheck.reporters.json_report",
+                     "junit": "labcheck.reporters.junit", "markdown": "labcheck.reporters.markdown"}
+
+
 def run_check(request: CheckRequest) -> ExitCode:
     from labcheck.core.visibility import student_view
     from labcheck.files import prepare_output, write_output
@@ -186,6 +190,11 @@ def run_check(request: CheckRequest) -> ExitCode:
         if path:
             prepare_output(path, option)  # a path that cannot be written: exit 2 before grading
     progress = _progress(request.lang, always=request.watch is not None)
+    if request.watch is not None:  # imported while nothing happens, not after the change (~20 ms)
+        import importlib
+
+        importlib.import_module(_REPORTER_MODULES[request.output])
+        lab.digest()
     result = grade(lab, step_ids, kubeconfig=request.kubeconfig, context=request.context,
                    namespace=request.namespace, files_dir=request.files_dir, wait=request.wait,
                    watch=request.watch, progress=progress, timeout=request.timeout,
