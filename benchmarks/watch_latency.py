@@ -1,7 +1,8 @@
 """`labcheck --watch` against `kubectl wait --for=condition=Ready`, started the same way in the same run.
 
-Each run: a Pod on a node no kubelet (nor kwok) runs, so it stays Pending until this script writes
-its status; both commands are started and left to settle; then one PUT to the Pod's status makes it
+Each run: a Pod held back from scheduling (a scheduling gate: no kubelet, kwok or garbage collector
+touches it), so it stays Pending until this script writes its status; both commands are started and left to settle (labcheck has printed what it waits for,
+then one more second); then one PUT to the Pod's status makes it
 Running and Ready. Latency = each process's exit after that PUT returned (so both include the same
 share of the API server's fan-out, and their own exit). Requests: from the audit log, per command,
 for one run and for a Pod that never gets Ready (`--idle` seconds), with --watch and with polling.
@@ -34,10 +35,12 @@ checks:
     kind: pod_state
     name: bench
     images: [nginx:1.27]
+    require_node: false
     title: {zh: Pod 就绪, en: Pod is Ready}
 """
 POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bench"},
-       "spec": {"nodeName": "bench-unmanaged", "containers": [{"name": "bench", "image": "nginx:1.27"}]}}
+       "spec": {"schedulingGates": [{"name": "labcheck.bench/hold"}],
+                "containers": [{"name": "bench", "image": "nginx:1.27"}]}}
 
 
 def ready_status(started: str) -> dict[str, Any]:
@@ -53,6 +56,7 @@ def make_ready(rest: Any, namespace: str) -> float:
     """One PUT of the Pod's status; perf_counter() when the API server answered."""
     path = f"/api/v1/namespaces/{namespace}/pods/bench"
     status, body = rest.get(path, [], 10)
+    assert status == 200, body[:300]
     pod = json.loads(body)
     pod["status"] = ready_status(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     status, body = rest.request("PUT", path + "/status", [], 10, body=json.dumps(pod).encode())
@@ -85,7 +89,11 @@ def one_run(cluster: Any, rest: Any, lab: Path, kubectl: str, audit: Path, index
         "kubectl": start([kubectl, "wait", "--for=condition=Ready", "pod/bench", "-n", ns, "--timeout=60s"],
                          env, exits, "kubectl"),
     }
-    time.sleep(3.0)  # both started, connected and waiting
+    # labcheck says what it waits for once its first look is done (its list made, its watch open);
+    # kubectl wait starts in a tenth of that: a second more and both are waiting
+    assert procs["labcheck"].stderr is not None
+    procs["labcheck"].stderr.readline()
+    time.sleep(1.0)
     ready = make_ready(rest, ns)
     deadline = time.monotonic() + 60
     while len(exits) < 2 and time.monotonic() < deadline:

@@ -45,12 +45,21 @@ class Row:
     progress_at: dict[str, float] = field(default_factory=dict)  # step -> when it last moved
 
 
+def _cluster_scoped(obj: dict[str, Any]) -> str:
+    """What a check reads of a Node (or PV, StorageClass): not its resourceVersion, which every
+    heartbeat moves, and every student's fingerprint holds the cluster-scoped objects."""
+    status = obj.get("status") or {}
+    conditions = sorted((str(c.get("type")), str(c.get("status"))) for c in status.get("conditions") or [])
+    return repr((obj.get("metadata", {}).get("uid"), status.get("phase"), conditions, obj.get("spec")))
+
+
 def fingerprints(hub: Any) -> dict[str, int]:
     """namespace -> a digest of its objects' resourceVersions; "" for cluster-scoped objects."""
     parts: dict[str, list[tuple[str, str, str]]] = {}
     for (kind, _ns), informer in list(hub.informers.items()):
         for (namespace, name), obj in list(informer.objects.items()):
-            rv = str((obj.get("metadata") or {}).get("resourceVersion", ""))
+            rv = (str((obj.get("metadata") or {}).get("resourceVersion", "")) if namespace
+                  else _cluster_scoped(obj))
             parts.setdefault(namespace, []).append((kind, name, rv))
         if informer.error is not None:
             parts.setdefault("", []).append((kind, "error", str(informer.error)))

@@ -145,3 +145,23 @@ def test_a_token_is_needed_when_one_is_set(tmp_path: Path) -> None:
     finally:
         stop.set()
     assert loopback("127.0.0.1") and loopback("::1") and not loopback("0.0.0.0")
+
+
+def test_a_node_heartbeat_regrades_nobody_a_namespace_change_only_that_namespace() -> None:
+    from types import SimpleNamespace
+
+    from labcheck.board.state import fingerprints
+
+    def hub(node_rv: str, ready: str, pod_rv: str) -> Any:
+        beat = {**node(), "metadata": {"name": "n", "uid": "u", "resourceVersion": node_rv}}
+        beat["status"] = {"conditions": [{"type": "Ready", "status": ready, "lastHeartbeatTime": node_rv}]}
+        pods = {("a", "web"): versioned(pod("web", namespace="a"), int(pod_rv)),
+                ("b", "web"): versioned(pod("web", namespace="b"), 1)}
+        return SimpleNamespace(informers={("Node", None): SimpleNamespace(objects={("", "n"): beat}, error=None),
+                                          ("Pod", None): SimpleNamespace(objects=pods, error=None)})
+
+    before = fingerprints(hub("1", "True", "1"))
+    assert fingerprints(hub("2", "True", "1")) == before  # a heartbeat
+    assert fingerprints(hub("3", "False", "1"))[""] != before[""]  # the node went NotReady: everyone
+    moved = fingerprints(hub("1", "True", "2"))
+    assert moved["a"] != before["a"] and moved["b"] == before["b"] and moved[""] == before[""]
