@@ -126,7 +126,10 @@ def board(klass: Klass, changes: int, idle: float) -> None:
         print(f"memory after: {memory_mb(proc.pid)}")
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def grade_loop(klass: Klass) -> None:

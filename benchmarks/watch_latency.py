@@ -1,11 +1,12 @@
 """`labcheck --watch` against `kubectl wait --for=condition=Ready`, started the same way in the same run.
 
-Each run: a Pod held back from scheduling (a scheduling gate: no kubelet, kwok or garbage collector
-touches it), so it stays Pending until this script writes its status; both commands are started and left to settle (labcheck has printed what it waits for,
-then one more second); then one PUT to the Pod's status makes it
-Running and Ready. Latency = each process's exit after that PUT returned (so both include the same
-share of the API server's fan-out, and their own exit). Requests: from the audit log, per command,
-for one run and for a Pod that never gets Ready (`--idle` seconds), with --watch and with polling.
+Each run: a Pod held back from scheduling (a scheduling gate: no kubelet, kwok or garbage
+collector touches it), so it stays Pending until this script writes its status. Both commands are
+started and left to settle (labcheck has printed what it waits for, then one more second); then
+one PUT to the Pod's status makes it Running and Ready. Latency = each process's exit after that
+PUT returned (so both include the same share of the API server's fan-out, and their own exit).
+Requests: from the audit log, for one run and for a Pod that never gets Ready (`--idle` seconds),
+with --watch and with polling.
 
     .venv/bin/python -m benchmarks.watch_latency [--runs 9] [--idle 30] [--kubeconfig DIR/kubeconfig]
 """

@@ -127,5 +127,7 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(app: Starlette, sock: socket.socket) -> None:
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    # event streams never end by themselves: Ctrl-C closes them after 2 s rather than waiting
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False,
+                            timeout_graceful_shutdown=2)
     uvicorn.Server(config).run(sockets=[sock])

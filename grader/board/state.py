@@ -53,17 +53,32 @@ def _cluster_scoped(obj: dict[str, Any]) -> str:
     return repr((obj.get("metadata", {}).get("uid"), status.get("phase"), conditions, obj.get("spec")))
 
 
-def fingerprints(hub: Any) -> dict[str, int]:
-    """namespace -> a digest of its objects' resourceVersions; "" for cluster-scoped objects."""
-    parts: dict[str, list[tuple[str, str, str]]] = {}
+Prints = dict[tuple[str, str], int]  # (namespace or "" for cluster-scoped, kind) -> digest
+
+
+def fingerprints(hub: Any) -> Prints:
+    """A digest of the objects of each kind per namespace: resourceVersions (namespaced objects)."""
+    parts: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for (kind, _ns), informer in list(hub.informers.items()):
+        parts.setdefault(("", kind), [])
         for (namespace, name), obj in list(informer.objects.items()):
             rv = (str((obj.get("metadata") or {}).get("resourceVersion", "")) if namespace
                   else _cluster_scoped(obj))
-            parts.setdefault(namespace, []).append((kind, name, rv))
+            parts.setdefault((namespace, kind), []).append((name, rv))
         if informer.error is not None:
-            parts.setdefault("", []).append((kind, "error", str(informer.error)))
-    return {ns: hash(tuple(sorted(items))) for ns, items in parts.items()}
+            parts[("", kind)].append(("error", str(informer.error)))
+    return {key: hash(tuple(sorted(items))) for key, items in parts.items()}
+
+
+def _mine(prints: Prints, namespace: str) -> dict[str, tuple[int | None, int | None]]:
+    """What one student's grade read: per watched kind, their namespace's and the cluster's digest."""
+    return {kind: (prints.get((namespace, kind)), prints.get(("", kind))) for (ns, kind) in prints if not ns}
+
+
+def _moved(before: Any, now: dict[str, Any]) -> bool:
+    """A kind this student's last grade could have read changed (a kind first watched since then
+    was not read by it: watching it for another student re-grades nobody else)."""
+    return before is None or any(now.get(kind, (None, None)) != value for kind, value in before.items())
 
 
 class Board:
@@ -105,12 +120,15 @@ class Board:
         changed: list[Row] = []
         for row in self.rows:
             hub = row.target.hub
-            mine = prints.get(id(hub), {}) if hub is not None else {}
-            now = (mine.get(row.target.namespace), mine.get(""))
-            if everyone or hub is None or row.result is None or now != row.fingerprint:
-                row.fingerprint = now
+            now = _mine(prints.get(id(hub), {}), row.target.namespace) if hub is not None else {}
+            if everyone or hub is None or row.result is None or _moved(row.fingerprint, now):
+                watched = len(hub.informers) if hub is not None else 0
                 if self.grade(row):
                     changed.append(row)
+                if hub is not None and len(hub.informers) != watched:  # it read a kind first watched now
+                    prints[id(hub)] = fingerprints(hub)
+                    now = _mine(prints[id(hub)], row.target.namespace)
+                row.fingerprint = now
         if changed:
             with self.cond:
                 self.version += 1

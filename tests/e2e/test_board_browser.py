@@ -5,10 +5,13 @@ no names; a screenshot lands in the test's folder (its path is printed)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,14 +35,10 @@ def class_namespaces(kube_cluster: KubeCluster, request: pytest.FixtureRequest) 
         next(gen, None)
 
 
-@pytest.fixture
-def board_url(kube_cluster: KubeCluster, class_namespaces: list[str], tmp_path: Path) -> Iterator[str]:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,name,namespace\n" + "".join(
-        f"s{i},{name},{ns}\n" for i, (name, ns) in enumerate(zip(NAMES, class_namespaces, strict=True))))
+def start_board(kube_cluster: KubeCluster, *args: str) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG"))}
     env.update({"LANG": "en_US.UTF-8", "NO_COLOR": "1"})
-    proc = subprocess.Popen([sys.executable, "-m", "labcheck", "board", "--roster", str(roster), "--lab", "pods",
+    proc = subprocess.Popen([sys.executable, "-m", "labcheck", "board", *args, "--lab", "pods",
                              "--steps", "step-02", "--kubeconfig", str(kube_cluster.kubeconfig), "--port", "0",
                              "--lang", "en"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -50,6 +49,28 @@ def board_url(kube_cluster: KubeCluster, class_namespaces: list[str], tmp_path: 
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture
+def board_url(kube_cluster: KubeCluster, class_namespaces: list[str], tmp_path: Path) -> Iterator[str]:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,namespace\n" + "".join(
+        f"s{i},{name},{ns}\n" for i, (name, ns) in enumerate(zip(NAMES, class_namespaces, strict=True))))
+    yield from start_board(kube_cluster, "--roster", str(roster))
+
+
+def test_namespaces_by_pattern_over_http(kube_cluster: KubeCluster, class_namespaces: list[str]) -> None:
+    """--namespaces on a shared cluster, no roster; the API without a browser."""
+    prefix = class_namespaces[0].rsplit("-", 1)[0]  # the three share the test's name
+    for url in start_board(kube_cluster, "--namespaces", f"{prefix}-*"):
+        with urllib.request.urlopen(url + "api/class", timeout=10) as answer:
+            data = json.load(answer)
+        assert sorted(s["namespace"] for s in data["students"]) == sorted(class_namespaces)
+        assert {s["steps"]["step-02"]["state"] for s in data["students"]} <= {"todo", "waiting"}
+        request = urllib.request.Request(url + "api/class", method="DELETE")
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(request, timeout=10)
+        assert info.value.code == 405
 
 
 def test_a_learners_step_changes_their_cell_live(kube_cluster: KubeCluster, class_namespaces: list[str],

@@ -160,8 +160,14 @@ def test_a_node_heartbeat_regrades_nobody_a_namespace_change_only_that_namespace
         return SimpleNamespace(informers={("Node", None): SimpleNamespace(objects={("", "n"): beat}, error=None),
                                           ("Pod", None): SimpleNamespace(objects=pods, error=None)})
 
-    before = fingerprints(hub("1", "True", "1"))
-    assert fingerprints(hub("2", "True", "1")) == before  # a heartbeat
-    assert fingerprints(hub("3", "False", "1"))[""] != before[""]  # the node went NotReady: everyone
-    moved = fingerprints(hub("1", "True", "2"))
-    assert moved["a"] != before["a"] and moved["b"] == before["b"] and moved[""] == before[""]
+    from labcheck.board.state import _mine, _moved
+
+    def seen(*args: str) -> dict[str, Any]:
+        return {ns: _mine(fingerprints(hub(*args)), ns) for ns in ("a", "b")}
+
+    before = seen("1", "True", "1")
+    assert not any(_moved(before[ns], seen("2", "True", "1")[ns]) for ns in "ab")  # a heartbeat
+    assert all(_moved(before[ns], seen("3", "False", "1")[ns]) for ns in "ab")  # NotReady: everyone
+    moved = seen("1", "True", "2")
+    assert _moved(before["a"], moved["a"]) and not _moved(before["b"], moved["b"])
+    assert not _moved({"Pod": before["a"]["Pod"]}, {**moved["b"], "Pod": before["a"]["Pod"], "Event": (1, 2)})
