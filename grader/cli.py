@@ -76,7 +76,8 @@ def main() -> None:
               help="End the whole run within this many seconds, however slow the cluster answers "
                    "(0: no limit).")
 @click.option("--watch", envvar="LABCHECK_WATCH", is_flag=True,
-              help="Re-check until everything passes (or --wait seconds, default 600), with progress.")
+              help="Re-check as the cluster changes (Kubernetes watches) until everything passes "
+                   "(or --wait seconds, default 600), with progress.")
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False),
               default=".", show_default=True, help="Folder with the files the lab asked you to save.")
 @click.option("--receipt", envvar="LABCHECK_RECEIPT", type=click.Path(dir_okay=False), default=None,
