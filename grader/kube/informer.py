@@ -124,8 +124,8 @@ class Informer:
                 self.relists += 1
                 self.resource_version = ""
             except Refused as exc:
+                self._on_refused(self.key, exc.why)  # said before anyone sees it polling
                 self.polling = True
-                self._on_refused(self.key, exc.why)
             except (ClusterError, OSError, ValueError):  # dropped, reset, cut mid-line
                 if self._stop.is_set():
                     return
