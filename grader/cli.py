@@ -76,7 +76,8 @@ def main() -> None:
               help="End the whole run within this many seconds, however slow the cluster answers "
                    "(0: no limit).")
 @click.option("--watch", envvar="LABCHECK_WATCH", is_flag=True,
-              help="Re-check until everything passes (or --wait seconds, default 600), with progress.")
+              help="Re-check as the cluster changes (Kubernetes watches) until everything passes "
+                   "(or --wait seconds, default 600), with progress.")
 @click.option("--files", "files_dir", envvar="LABCHECK_FILES", type=click.Path(file_okay=False),
               default=".", show_default=True, help="Folder with the files the lab asked you to save.")
 @click.option("--receipt", envvar="LABCHECK_RECEIPT", type=click.Path(dir_okay=False), default=None,
@@ -106,7 +107,14 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
         watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None, results_format=results_format,
         results_file=results_file, progress=not no_progress,
     )
-    sys.exit(int(run_check(request)))
+    code = int(run_check(request))
+    if watch:
+        # The verdict is out (every file it wrote is closed): skip the interpreter's teardown, which
+        # costs more than the watch's whole reaction to the change (~0.15 s of freeing modules).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 @main.command("progress")
@@ -131,9 +139,9 @@ def _use_color(flag: bool | None, stream: Any) -> bool:
 
 def _register_commands() -> None:
     # Commands live in small modules by audience; each exposes COMMANDS.
-    from labcheck import cli_authoring, cli_course, cli_instructor
+    from labcheck import cli_authoring, cli_board, cli_course, cli_instructor
 
-    for module in (cli_authoring, cli_course, cli_instructor):
+    for module in (cli_authoring, cli_course, cli_instructor, cli_board):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -21,6 +21,22 @@ register_messages({
         "en": "not checked: the run's time limit ({seconds}s, --timeout) was over first",
         "zh": "未检查：本次运行的时间上限（{seconds} 秒，--timeout）已先到",
     },
+    "watch.polling": {
+        "en": "note: the cluster does not let labcheck watch {kind} ({reason}); checking by listing every "
+              "{seconds}s instead",
+        "zh": "提示：集群不允许 labcheck 监视（watch）{kind}（{reason}）；改为每 {seconds} 秒列出一次来检查",
+    },
+    "board.student": {"en": "Student {number}", "zh": "学生 {number}"},
+    "board.students": {"en": "Student", "zh": "学生"},
+    "board.stuck": {"en": "Stuck on", "zh": "卡在"},
+    "board.pass_rates": {"en": "Pass rate per check", "zh": "各检查项通过率"},
+    "board.projector_on": {"en": "Projector mode (hide names)", "zh": "投影模式（隐藏姓名）"},
+    "board.projector_off": {"en": "Show names", "zh": "显示姓名"},
+    "board.back": {"en": "Back to the class", "zh": "返回全班"},
+    "board.listening": {
+        "en": "labcheck board: {url} (read-only; Ctrl-C stops it)",
+        "zh": "labcheck board：{url}（只读；按 Ctrl-C 停止）",
+    },
     "run.no_cluster": {
         "en": "no cluster to read",
         "zh": "没有可读取的集群",

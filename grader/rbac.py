@@ -1,6 +1,7 @@
 """`labcheck rbac`: the least-privilege Role and ClusterRole for grading chosen steps.
 
-The grader only reads: `get`/`list` on the kinds its checks read, `pods/log` for logs,
+The grader only reads: `get`/`list`/`watch` on the kinds its checks read (`watch` for `--watch`
+and the board, which wait on watches; never on subresources), `pods/log` for logs,
 and `pods/exec` / `pods/portforward` (`create`, which the WebSocket upgrade is authorized as,
 plus `get`) only when such checks are enabled.
 """
@@ -15,7 +16,7 @@ import yaml
 from labcheck.core.kinds import kind_info
 from labcheck.spec import Lab
 
-READ = ("get", "list")
+READ = ("get", "list", "watch")
 STREAM = ("create", "get")
 
 # kind of check -> the Kubernetes kinds (or "kind/subresource") it reads, from its spec

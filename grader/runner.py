@@ -6,7 +6,6 @@ per namespace, so ten checks on one Pod cost one request per round.
 
 from __future__ import annotations
 
-import builtins
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -15,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from labcheck import __version__
+from labcheck.cached import CachedCluster, NoCluster, tracked
 from labcheck.checks import EVALUATORS
 from labcheck.checks.base import CheckSpec, ClusterReader, EvalContext
-from labcheck.core.answers import ExecResult, HttpResult
+from labcheck.core.answers import HttpResult
 from labcheck.core.i18n import Text, msg
 from labcheck.core.results import CheckResult, Finding, Outcome, RunResult, StepResult
 from labcheck.errors import ClusterError
@@ -36,44 +36,7 @@ class RunOptions:
     http_get: Callable[[str, float], HttpResult] | None = None
     time_limit: float | None = None  # --timeout: seconds for the whole run, whatever the checks say
     time_spent: float = 0.0  # seconds of that limit already used before run_lab (connecting)
-
-
-class CachedCluster:
-    """One list per kind per namespace per round; logs, exec and HTTP are never cached."""
-
-    def __init__(self, inner: ClusterReader) -> None:
-        self.inner = inner
-        self._lists: dict[tuple[str, str | None], list[dict[str, Any]] | ClusterError] = {}
-
-    def refresh(self) -> None:
-        self._lists.clear()
-
-    def list(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
-        key = (kind, namespace)
-        if key not in self._lists:
-            try:
-                self._lists[key] = self.inner.list(kind, namespace)
-            except ClusterError as exc:
-                self._lists[key] = exc
-        value = self._lists[key]
-        if isinstance(value, ClusterError):
-            raise value
-        return value
-
-    def pod_logs(self, namespace: str, pod: str, container: str | None,
-                 tail_lines: int, limit_bytes: int) -> str:
-        return self.inner.pod_logs(namespace, pod, container, tail_lines, limit_bytes)
-
-    def exec(self, namespace: str, pod: str, container: str | None,
-             command: builtins.list[str], timeout: float) -> ExecResult:
-        return self.inner.exec(namespace, pod, container, command, timeout)
-
-    def proxy_get(self, namespace: str, service: str, port: int, path: str, timeout: float) -> HttpResult:
-        return self.inner.proxy_get(namespace, service, port, path, timeout)
-
-    def port_forward_get(self, namespace: str, pod: str, port: int, path: str,
-                         timeout: float) -> HttpResult:
-        return self.inner.port_forward_get(namespace, pod, port, path, timeout)
+    note: Callable[[Text], None] | None = None  # says once that watching fell back to polling
 
 
 @dataclass
@@ -91,6 +54,8 @@ class _State:
     finished: float = 0.0
     next_look: float = 0.0
     deps: list[_State] = field(default_factory=list)
+    reads: frozenset[tuple[str, str | None]] = frozenset()  # the lists its last look read
+    requested: bool = True  # its last look asked for logs, exec or HTTP (re-run on its interval)
 
 
 def _evaluate(spec: CheckSpec, ctx: EvalContext) -> tuple[Finding, bool]:
@@ -117,9 +82,13 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             sleep: Callable[[float], None] = time.sleep) -> RunResult:
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     start = clock()
-    cached = CachedCluster(cluster) if cluster is not None else None
-    ctx = EvalContext(cluster=cached or _NoCluster(), namespace=options.namespace,
-                      files_dir=options.files_dir, http_get=options.http_get)
+    # --watch on a real API server: watched lists; a check looks again when what it read changed
+    watched = getattr(cluster, "watch_hub", None) if options.watch is not None else None
+    hub = watched(options.note) if watched is not None else None
+    cached = CachedCluster(cluster, hub) if cluster is not None else None
+    ctx = EvalContext(cluster=cached or NoCluster(), namespace=options.namespace,
+                      files_dir=options.files_dir, http_get=tracked(options.http_get, cached))
+
     ctx.extra["lab_names"] = frozenset(  # what checks/nearby.py never calls a typo
         str(value) for s in lab.steps.values() for c in s.checks
         for value in (getattr(c, f, None) for f in ("name", "service", "pod", "selects_pod")) if value
@@ -146,9 +115,12 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             by_id[check_id] = state
             order.append(state)
 
+    seen = 0  # the watches' version the checks last looked at
     while True:
         if cached is not None:
             cached.refresh()
+        if hub is not None:
+            seen = _look_again(order, hub, seen)
         for state in order:
             if state.final:
                 continue
@@ -178,10 +150,15 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
                 _out_of_time(state, limit or 0, clock())
                 continue
             ctx.extra["step"] = state.step_id  # for hints that name the command to run
+            if cached is not None:
+                cached.begin()
             state.finding, state.retryable = _evaluate(state.spec, ctx)
+            if cached is not None:
+                state.reads, state.requested = frozenset(cached.reads), cached.requested
             state.attempts += 1
             now = clock()
-            state.next_look = now + state.interval
+            # watched: a check that only read lists looks again when they change (or at its deadline)
+            state.next_look = now + state.interval if hub is None or state.requested else state.deadline
             outcome = state.finding.outcome
             if (outcome is Outcome.PASSED or not state.spec.polls or now >= state.deadline
                     or state.finding.internal or (outcome is Outcome.ERROR and not state.retryable)):
@@ -195,7 +172,12 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         # A check waiting on another's verdict has no look of its own due: only the checks that can
         # look decide when to wake (else a dependant's next_look of 0 would spin the loop).
         wake = min((s.next_look for s in waiting if all(d.final for d in s.deps)), default=run_end)
-        sleep(max(0.0, min(wake, run_end) - clock()))
+        if hub is not None:
+            hub.wait(seen, max(0.0, min(wake, run_end) - clock()))
+        else:
+            sleep(max(0.0, min(wake, run_end) - clock()))
+    if hub is not None:
+        hub.close()
 
     steps = []
     for step_id in step_ids:
@@ -209,6 +191,16 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         cluster=options.cluster_name, namespace=options.namespace, labcheck_version=__version__,
         started_at=started_at, duration_s=round(clock() - start, 3), cluster_problem=cluster_problem,
     )
+
+
+def _look_again(order: list[_State], hub: Any, seen: int) -> int:
+    """Checks whose lists changed since `seen` are due now; the version they will see."""
+    version: int = hub.version
+    changed = hub.changed_since(seen)
+    for state in order:
+        if not state.final and state.reads & changed:
+            state.next_look = 0.0
+    return version
 
 
 def _out_of_time(state: _State, limit: float, now: float) -> None:
@@ -233,12 +225,3 @@ def _record(state: _State, run_start: float) -> CheckResult:
         attempts=state.attempts, duration_s=round(max(0.0, state.finished - state.started), 3),
         visibility=spec.visibility, offset_s=round(max(0.0, state.started - run_start), 3),
     )
-
-
-class _NoCluster:
-    """Stands in when there is no cluster: only checks with needs_cluster=False run against it."""
-
-    def _fail(self, *args: Any, **kwargs: Any) -> Any:
-        raise ClusterError("config", "no cluster")
-
-    list = pod_logs = exec = proxy_get = port_forward_get = _fail

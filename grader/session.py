@@ -128,7 +128,7 @@ def _progress(lang: Lang, always: bool = False) -> Any:
 def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str | None,
           namespace: str | None, files_dir: Path, wait: float | None,
           watch: float | None = None, progress: Any = None, timeout: float | None = None,
-          opener: Opener | None = None) -> RunResult:
+          opener: Opener | None = None, note: Callable[[Text], None] | None = None) -> RunResult:
     """Grade steps of one target (a cluster + namespace); never raises for cluster problems.
 
     `timeout` bounds the whole run: no request outlives it, and checks still unfinished then
@@ -155,7 +155,7 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
 
     options = RunOptions(namespace=conn.namespace, files_dir=files_dir, wait=wait, watch=watch,
                          context=conn.context, cluster_name=conn.cluster_name, http_get=get,
-                         time_limit=timeout, time_spent=time.monotonic() - began)
+                         time_limit=timeout, time_spent=time.monotonic() - began, note=note)
     result = run_lab(lab, step_ids, conn.cluster, options,  # type: ignore[arg-type]
                      cluster_problem=conn.problem, progress=progress)
     return dataclasses.replace(result, scenario_digest=lab.digest())
@@ -172,6 +172,10 @@ def autograder_results(result: RunResult, host: str, lang: Lang) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+_REPORTER_MODULES = {"text": "labcheck.reporters.text", "json": "labcheck.reporters.json_report",
+                     "junit": "labcheck.reporters.junit", "markdown": "labcheck.reporters.markdown"}
+
+
 def run_check(request: CheckRequest) -> ExitCode:
     from labcheck.core.visibility import student_view
     from labcheck.files import prepare_output, write_output
@@ -186,9 +190,15 @@ def run_check(request: CheckRequest) -> ExitCode:
         if path:
             prepare_output(path, option)  # a path that cannot be written: exit 2 before grading
     progress = _progress(request.lang, always=request.watch is not None)
+    if request.watch is not None:  # imported while nothing happens, not after the change (~20 ms)
+        import importlib
+
+        importlib.import_module(_REPORTER_MODULES[request.output])
+        lab.digest()
     result = grade(lab, step_ids, kubeconfig=request.kubeconfig, context=request.context,
                    namespace=request.namespace, files_dir=request.files_dir, wait=request.wait,
-                   watch=request.watch, progress=progress, timeout=request.timeout)
+                   watch=request.watch, progress=progress, timeout=request.timeout,
+                   note=lambda text: print(f"labcheck: {text.get(request.lang)}", file=sys.stderr))
     if progress is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     if request.progress:  # the learner's own run only: grade() and batch grading never read it

@@ -10,6 +10,7 @@ is imported only for exec and port-forward (it frames their WebSocket protocol),
 - proxy.py, dial.py, transport.py: the route, the TLS trust, the requests
 - config.py: connect(), Target; client.py: KubeCluster, the ClusterReader over an API server
 - streams.py: exec and port-forward; http.py: plain HTTP from here (NodePorts)
+- informer.py, watch.py: lists kept current by watches (--watch, the board), polling where refused
 """
 
 from labcheck.kube.client import PAGE_SIZE, USER_AGENT, KubeCluster

@@ -14,13 +14,16 @@ from labcheck.core.kinds import kind_info
 from labcheck.errors import ClusterError, status_error, transport_error
 
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from labcheck.core.i18n import Text
     from labcheck.kube.transport import RestClient
+    from labcheck.kube.watch import WatchHub
 
 
 PAGE_SIZE = 500
 USER_AGENT = f"labcheck/{__version__}"
-
-
 
 
 def _api_server_status(body: bytes) -> bool:
@@ -99,6 +102,13 @@ class KubeCluster:
             token = (data.get("metadata") or {}).get("continue") or ""
             if not token:
                 return items
+
+    def watch_hub(self, note: Callable[[Text], None] | None = None, poll_interval: float = 1.0,
+                  cond: threading.Condition | None = None) -> WatchHub:
+        """Watched lists of this cluster (kube/watch.py), for --watch and the board."""
+        from labcheck.kube.watch import KubeSource, WatchHub
+
+        return WatchHub(KubeSource(self), note, poll_interval, cond=cond)
 
     def pod_logs(self, namespace: str, pod: str, container: str | None,
                  tail_lines: int, limit_bytes: int) -> str:

@@ -156,3 +156,25 @@ class RestClient:
                 self._drop()
                 raise
         raise AssertionError("unreachable")
+
+    def stream(self, path: str, query: list[tuple[str, Any]], timeout: float,
+               read_timeout: float) -> tuple[int, http.client.HTTPResponse, http.client.HTTPConnection]:
+        """A GET whose body is read as it comes (a watch), on a connection of its own: `timeout`
+        for the answer's headers, `read_timeout` for each read after. Close the connection when done
+        (shutting its socket down also ends a read blocked in another thread)."""
+        url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
+        conn = _Connection(self, timeout)
+        try:
+            conn.putrequest("GET", url, skip_accept_encoding=True)
+            for name, value in self.headers():
+                conn.putheader(name, value)
+            conn.endheaders()
+            response = conn.getresponse()
+            if response.status == 401:
+                self.credentials.unauthorized()
+            if conn.sock is not None:
+                conn.sock.settimeout(read_timeout)
+            return response.status, response, conn
+        except BaseException:
+            conn.close()
+            raise

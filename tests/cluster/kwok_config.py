@@ -63,8 +63,8 @@ PORT_OPTIONS = ("kubeApiserverPort", "etcdPort", "etcdPeerPort", "kwokController
                 "kubeControllerManagerPort", "kubeSchedulerPort")
 
 
-def kwokctl_configuration(bins: Binaries, root: Path, shim_dir: Path,
-                          ports: dict[str, int] | None = None) -> dict[str, Any]:
+def kwokctl_configuration(bins: Binaries, root: Path, shim_dir: Path, ports: dict[str, int] | None = None,
+                          apiserver_args: dict[str, str] | None = None) -> dict[str, Any]:
     real_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     options: dict[str, Any] = {
         "runtime": "binary",
@@ -103,7 +103,8 @@ def kwokctl_configuration(bins: Binaries, root: Path, shim_dir: Path,
                 "name": "kube-apiserver",
                 "extraArgs": [{"key": "kubelet-preferred-address-types", "value": "InternalIP,Hostname"},
                               # the suite's network namespace has no default route to take one from
-                              {"key": "advertise-address", "value": "127.0.0.1"}],
+                              {"key": "advertise-address", "value": "127.0.0.1"},
+                              *({"key": k, "value": v} for k, v in (apiserver_args or {}).items())],
             },
         ],
     }
@@ -140,8 +141,8 @@ _Dumper.add_representer(str, _str)
 
 
 def write_config(path: Path, bins: Binaries, root: Path, shim_dir: Path, forward_port: int,
-                 ports: dict[str, int] | None = None) -> Path:
-    docs: list[Any] = [kwokctl_configuration(bins, root, shim_dir, ports)]
+                 ports: dict[str, int] | None = None, apiserver_args: dict[str, str] | None = None) -> Path:
+    docs: list[Any] = [kwokctl_configuration(bins, root, shim_dir, ports, apiserver_args)]
     docs += add_kubelet_events([d for d in yaml.safe_load_all(STAGES.read_text()) if d])
     docs += defaults(root, forward_port)
     path.write_text(yaml.dump_all([d for d in docs if d], Dumper=_Dumper, sort_keys=False))

@@ -71,6 +71,7 @@ class KwokCluster:
         self.audit_log = self.cluster_dir / "logs" / "audit.log"
         self.forward_port = 0
         self.startup_seconds = 0.0
+        self.apiserver_args: dict[str, str] = {}  # extra kube-apiserver flags (e.g. watch-cache: false)
 
     # -- commands ---------------------------------------------------------------------------
     def env(self) -> dict[str, str]:
@@ -109,7 +110,7 @@ class KwokCluster:
         self._start_default_web()
         config = kwok_config.write_config(self.root / "kwokctl.yaml", self.bins, self.root, shim_dir,
                                           self.forward_port, dict(zip(kwok_config.PORT_OPTIONS, ports,
-                                                                      strict=True)))
+                                                                      strict=True)), self.apiserver_args)
         self.save_state()
         try:
             self.kwokctl("create", "cluster", "--config", str(config), "--runtime", "binary",

@@ -61,6 +61,15 @@ class FaultProxy:
                 sock.close()
             self._open.clear()
 
+    def cut(self) -> None:
+        """Every open connection dropped (a NAT or load balancer forgetting them); still listening."""
+        with self._lock:
+            for sock in list(self._open):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._open.clear()
+
     def kill_after(self, seconds: float) -> None:
         timer = threading.Timer(seconds, self.kill)
         timer.daemon = True

@@ -23,19 +23,22 @@ class GraderAccount:
 
 
 def grader_account(cluster: KubeCluster, namespace: str, path: Path, *steps: str, lab: str = "pods",
-                   without: Iterable[str] = (), service_account: str = "grader") -> GraderAccount:
-    """Apply `labcheck rbac STEPS` (all steps when none) for `service_account`, minus `without`."""
+                   without: Iterable[str] = (), service_account: str = "grader",
+                   without_verbs: Iterable[str] = ()) -> GraderAccount:
+    """Apply `labcheck rbac STEPS` (all steps when none) for `service_account`, minus `without`
+    (resources) and `without_verbs`."""
     chosen = list(steps) or ["--all"]
     proc = labcheck("rbac", *chosen, "--lab", lab, "-n", namespace, "--service-account", service_account,
                     "--name", f"{service_account}-{namespace}", cwd=path.parent)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    drop = set(without)
+    drop, drop_verbs = set(without), set(without_verbs)
     docs = [d for d in yaml.safe_load_all(proc.stdout) if d]
     for doc in docs:
         if "rules" in doc:
             for rule in doc["rules"]:
                 rule["resources"] = [r for r in rule["resources"] if r not in drop]
-            doc["rules"] = [r for r in doc["rules"] if r["resources"]]
+                rule["verbs"] = [v for v in rule["verbs"] if v not in drop_verbs]
+            doc["rules"] = [r for r in doc["rules"] if r["resources"] and r["verbs"]]
     cluster.apply(docs, namespace=namespace)
     token = cluster.kubectl("create", "token", service_account, "--duration", "1h",
                             namespace=namespace).stdout.strip()

@@ -55,7 +55,7 @@ def rules(text: str) -> dict[str, set[str]]:
 
 def test_rbac_grants_only_what_the_steps_read() -> None:
     step2 = rules(labcheck("rbac", "step-02", "-n", "lab").stdout)
-    assert step2["pods"] == {"get", "list"} and step2["events"] == {"get", "list"}
+    assert step2["pods"] == {"get", "list", "watch"} and step2["events"] == {"get", "list", "watch"}
     assert "nodes" in step2 and "pods/exec" not in step2 and "pods/log" not in step2
     step5 = rules(labcheck("rbac", "step-05").stdout)
     assert step5["pods/exec"] == {"create", "get"} and step5["pods/log"] == {"get"}
