@@ -178,12 +178,15 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
                 _out_of_time(state, limit or 0, clock())
                 continue
             ctx.extra["step"] = state.step_id  # for hints that name the command to run
+            looked = clock()
             state.finding, state.retryable = _evaluate(state.spec, ctx)
             state.attempts += 1
             now = clock()
             state.next_look = now + state.interval
             outcome = state.finding.outcome
-            if (outcome is Outcome.PASSED or not state.spec.polls or now >= state.deadline
+            if _answer_again(state, now - looked, now, run_end):
+                state.next_look = now + RETRY_DELAY
+            elif (outcome is Outcome.PASSED or not state.spec.polls or now >= state.deadline
                     or state.finding.internal or (outcome is Outcome.ERROR and not state.retryable)):
                 state.final, state.finished = True, now
                 state.graded = outcome is not Outcome.ERROR
@@ -209,6 +212,20 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
         cluster=options.cluster_name, namespace=options.namespace, labcheck_version=__version__,
         started_at=started_at, duration_s=round(clock() - start, 3), cluster_problem=cluster_problem,
     )
+
+
+RETRY_LOOKS, RETRY_DELAY, QUICK_LOOK = 3, 0.5, 2.0
+
+
+def _answer_again(state: _State, took: float, now: float, run_end: float) -> bool:
+    """A cluster that did not answer at once (an exec stream closed empty under load) is asked again
+    a few times even past the check's wait (--wait 0 included): its error is not the learner's.
+    A look that spent its time waiting (a timeout) is not repeated beyond the wait."""
+    finding = state.finding
+    return (finding is not None and finding.outcome is Outcome.ERROR and state.retryable
+            and not finding.internal and state.spec.needs_cluster and now < run_end
+            and took < QUICK_LOOK and state.attempts < RETRY_LOOKS
+            and (now >= state.deadline or not state.spec.polls))
 
 
 def _out_of_time(state: _State, limit: float, now: float) -> None:

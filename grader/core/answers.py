@@ -15,6 +15,7 @@ class ExecResult:
     stdout: str
     stderr: str
     exit_code: int | None  # None when the stream ended without a status
+    complete: bool = True  # False: the stream ended before the API server's final status
 
 
 @dataclass(frozen=True)
