@@ -10,8 +10,6 @@ import re
 import shlex
 from typing import Literal
 
-from pydantic import Field, field_validator
-
 from labcheck.checks.base import (
     CheckSpec,
     EvalContext,
@@ -23,6 +21,7 @@ from labcheck.checks.base import (
 )
 from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
+from labcheck.core.model import Field, field_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

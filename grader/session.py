@@ -178,7 +178,7 @@ def run_check(request: CheckRequest) -> ExitCode:
     from labcheck.loader import load_lab
     from labcheck.reporters import REPORTERS, ReportOptions
 
-    lab = load_lab(request.lab)
+    lab = load_lab(request.lab, cache=True)
     step_ids = resolve_steps(lab, request.steps, request.all_steps)
     outputs = {"--junit-xml": request.junit_xml, "--json-report": request.json_report,
                "--receipt": request.receipt}

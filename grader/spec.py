@@ -1,15 +1,15 @@
 """The lab format: lab.yaml plus one YAML file per step, validated by Pydantic models."""
 
+
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from labcheck.checks import AnyCheck
 from labcheck.checks.base import ID_PATTERN
 from labcheck.core.i18n import Text
+from labcheck.core.model import BaseModel, ConfigDict, Field
+from labcheck.labcache import lab_digest
 
 
 class Defaults(BaseModel):
@@ -85,14 +85,3 @@ class Lab:
         if self._digest is None:
             self._digest = lab_digest(self.root)
         return self._digest
-
-
-def lab_digest(lab_root: str | Path) -> str:
-    """sha256 over a lab's YAML files (relative path and bytes, in path order): which version
-    of the lab graded a run, for receipts and JUnit."""
-    root = Path(lab_root)
-    sha = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml")):
-        sha.update(path.relative_to(root).as_posix().encode() + b"\0")
-        sha.update(path.read_bytes() + b"\0")
-    return "sha256:" + sha.hexdigest()
