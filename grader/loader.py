@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,8 @@ if TYPE_CHECKING:  # imported when a lab is validated, not when a cached one is 
 
     from labcheck.spec import Lab
 
-BUILTIN_LABS = Path(str(files("labcheck.scenarios")))
+# labcheck/scenarios beside this module, as importlib.resources finds it (without its 10 ms import)
+BUILTIN_LABS = Path(__file__).parent / "scenarios"
 MAX_YAML_BYTES = 1 << 20
 MAX_NODES = 20_000  # alias bombs expand far beyond this
 

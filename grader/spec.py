@@ -61,6 +61,7 @@ class Lab:
         self.steps = steps
         self.root = root
         self._digest: str | None = None
+        self._builtin: bool | None = None
 
     @property
     def id(self) -> str:
@@ -72,13 +73,13 @@ class Lab:
     def step_file(self, step_id: str) -> str:
         """The step's YAML as a path a reader can find: as the lab was given, or for a built-in lab
         its place in labcheck's source tree (scenarios/pods/step-04.yaml)."""
-        from importlib.resources import files
+        if self._builtin is None:  # resolve() stats every folder of both paths: once per lab
+            from labcheck.loader import BUILTIN_LABS as builtin
 
-        root = Path(self.root)
-        builtin = Path(str(files("labcheck.scenarios")))
-        if root.resolve().parent == builtin.resolve():
-            return f"scenarios/{root.name}/{step_id}.yaml"
-        return (root / f"{step_id}.yaml").as_posix()
+            self._builtin = Path(self.root).resolve().parent == builtin.resolve()
+        if self._builtin:
+            return f"scenarios/{Path(self.root).name}/{step_id}.yaml"
+        return (Path(self.root) / f"{step_id}.yaml").as_posix()
 
     def digest(self) -> str:
         """The lab's scenario digest, read once per loaded lab (batch grading asks per student)."""
