@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 FORMAT = "labcheck-labcache/1"
 # the files whose code decides what a validated lab holds (relative to the package)
 FORMAT_SOURCES = ("checks", "spec.py", "core/i18n.py", "core/light.py", "core/model.py", "labcache.py")
+RESTARTED = "LABCHECK_LAB_CACHE_RESTARTED"
 _loaded: dict[str, dict[str, Any]] = {}  # entry path -> its JSON, read by prefer_light
 
 
@@ -81,7 +82,8 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 def prefer_light(lab: str | Path) -> bool:
     """Before anything imports the models: use the light ones if this lab's entry is good."""
-    if os.environ.get("LABCHECK_LAB_CACHE") == "off" or "labcheck.core.model" in sys.modules:
+    if os.environ.pop(RESTARTED, None) or os.environ.get("LABCHECK_LAB_CACHE") == "off" \
+            or "labcheck.core.model" in sys.modules:
         return False
     from labcheck.errors import SpecError
     from labcheck.loader import resolve_lab_dir
@@ -163,7 +165,10 @@ def store(lab: Lab) -> None:
         write_text(entry_path(root, lab.digest()), text)
 
 
-def restart_full() -> None:
-    """Light models were chosen but the entry turned out unusable: run again with pydantic."""
-    os.environ["LABCHECK_LAB_CACHE"] = "off"
+def restart_full(root: Path) -> None:
+    """Light models were chosen but the entry turned out unusable: drop it and run again with
+    pydantic's (which validates the lab and writes the entry anew)."""
+    with contextlib.suppress(OSError):
+        entry_path(root, lab_digest(root)).unlink()
+    os.environ[RESTARTED] = "1"  # this run chooses pydantic's models, whatever the cache holds
     os.execv(sys.executable, [sys.executable, "-m", "labcheck", *sys.argv[1:]])

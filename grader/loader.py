@@ -198,7 +198,7 @@ def load_lab(lab: str | Path, cache: bool = False) -> Lab:
         if found is not None:
             return found
         if LIGHT:  # the light models cannot validate: start again with pydantic's
-            labcache.restart_full()
+            labcache.restart_full(root)
         loaded = _validated(root)
         labcache.store(loaded)
         return loaded

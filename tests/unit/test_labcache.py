@@ -168,3 +168,17 @@ def test_light_models_are_frozen_records_with_the_models_defaults() -> None:
         thing.name = "b"  # type: ignore[misc]
     with pytest.raises(TypeError):
         Thing()
+
+
+def test_an_entry_that_fails_after_the_light_models_were_chosen_is_rebuilt(tmp_path: Path,
+                                                                             cache_home: Path) -> None:
+    """Its JSON reads well, so the light models are chosen, but an object in it cannot be made:
+    the run starts again with pydantic's, gives the same answer, and writes a good entry."""
+    good = run("list", cache=cache_home, cwd=tmp_path)
+    [entry] = entries(cache_home)
+    entry.write_text(entry.read_text(encoding="utf-8").replace("labcheck.checks.quiz:Spec", "labcheck.checks.quiz:Gone"),
+                     encoding="utf-8")
+    again = run("list", cache=cache_home, cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout == good.stdout, again.stderr[-2000:]
+    assert "labcheck.checks.quiz:Gone" not in entry.read_text(encoding="utf-8")
+    assert " pydantic" not in run("list", cache=cache_home, cwd=tmp_path).stderr
