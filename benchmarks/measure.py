@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,22 +19,28 @@ GRADER_AGENT = "labcheck/"  # grader/kube/'s User-Agent
 @dataclass(frozen=True)
 class Run:
     wall: float  # seconds
-    peak_kb: int  # largest resident set of the process or any of its waited-for children
+    peak_kb: int  # largest resident set of the command itself or any of its waited-for children
     code: int
     output: str
+    cpu: float = 0.0  # user + system seconds of the command and its waited-for children
 
 
 def run(cmd: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None,
         keep_output: bool = False) -> Run:
-    """One run from fork to exit; peak memory from the kernel's rusage of this child alone."""
+    """One run from fork to exit, timed and measured by benchmarks/rss.py around the command
+    (the wall time is the command's alone, not the launcher's start-up)."""
     out = subprocess.PIPE if keep_output else subprocess.DEVNULL
-    start = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-    text = proc.stdout.read().decode(errors="replace") if proc.stdout is not None else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(wall, int(usage.ru_maxrss), proc.returncode, text)
+    with tempfile.NamedTemporaryFile(prefix="labcheck-rss-", delete=False) as handle:
+        result = Path(handle.name)
+    launcher = [sys.executable, "-S", str(Path(__file__).with_name("rss.py")), str(result)]
+    try:
+        proc = subprocess.Popen([*launcher, *cmd], env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        text = proc.stdout.read().decode(errors="replace") if proc.stdout is not None else ""
+        proc.wait()
+        wall, peak, code, cpu = result.read_text().split()
+    finally:
+        result.unlink(missing_ok=True)
+    return Run(float(wall), int(peak), int(code), text, float(cpu))
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,24 @@ def paired(a: Sequence[str], b: Sequence[str], pairs: int, env: dict[str, str] |
             ra.append(x)
             rb.append(y)
     return Paired(ra, rb)
+
+
+def rotated(commands: dict[str, Sequence[str]], rounds: int, env: dict[str, str] | None = None,
+            cwd: Path | None = None, warmup: int = 1) -> dict[str, list[Run]]:
+    """Each command once per round, in turn (A B C D A B C D ...), after `warmup` unrecorded rounds:
+    all of them see the same drift of a shared machine."""
+    out: dict[str, list[Run]] = {name: [] for name in commands}
+    for i in range(warmup + rounds):
+        for name, cmd in commands.items():
+            result = run(cmd, env, cwd)
+            if i >= warmup:
+                out[name].append(result)
+    return out
+
+
+def ratio(a: Sequence[Run], b: Sequence[Run]) -> float:
+    """Median of the per-round ratios a/b."""
+    return statistics.median(x.wall / y.wall for x, y in zip(a, b, strict=True))
 
 
 def spread(runs: Sequence[Run]) -> str:

@@ -6,10 +6,9 @@ A new kind touches three places: its module (a `Spec` model with a `kind` litera
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 from typing import Annotated, Any, Union, get_args
-
-from pydantic import Field
 
 from labcheck.checks import (
     events_evidence,
@@ -25,6 +24,7 @@ from labcheck.checks import (
     service_shape,
 )
 from labcheck.checks.base import CheckSpec, Evaluator
+from labcheck.core.model import Field
 
 CHECK_MODULES: tuple[ModuleType, ...] = (
     nodes_ready,
@@ -42,7 +42,10 @@ CHECK_MODULES: tuple[ModuleType, ...] = (
 
 
 def _kind_of(module: ModuleType) -> str:
-    return str(get_args(module.Spec.model_fields["kind"].annotation)[0])
+    annotation = module.Spec.model_fields["kind"].annotation
+    if isinstance(annotation, str):  # light models (labcheck.core.light) keep the source text
+        return re.fullmatch(r"""Literal\[["'](.+)["']\]""", annotation).group(1)  # type: ignore[union-attr]
+    return str(get_args(annotation)[0])
 
 
 AnyCheck: Any = Annotated[

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
-
 from labcheck.checks.base import CheckSpec, EvalContext
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.kinds import check_kind_name
+from labcheck.core.model import Field, field_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

@@ -10,8 +10,6 @@ import re
 import shlex
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
-
 from labcheck.checks.base import (
     CheckSpec,
     EvalContext,
@@ -24,6 +22,7 @@ from labcheck.checks.base import (
 )
 from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
+from labcheck.core.model import Field, field_validator
 from labcheck.core.results import Finding, Outcome
 from labcheck.errors import ClusterError
 
@@ -60,9 +59,9 @@ register_messages({
     },
     "exec.empty": {"en": "(nothing)", "zh": "（无输出）"},
     "exec.no_answer": {
-        "en": "`{command}` in {target}: the stream ended with no output and no exit status "
+        "en": "`{command}` in {target}: the stream ended with no exit status "
               "(the cluster did not answer; looking again)",
-        "zh": "在 {target} 中执行 `{command}`：数据流结束，既无输出也无退出状态（集群没有应答；将再次尝试）",
+        "zh": "在 {target} 中执行 `{command}`：数据流结束，没有退出状态（集群没有应答；将再次尝试）",
     },
     "exec.ok": {
         "en": "`{command}` in {target} printed {match}",
@@ -140,6 +139,10 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
                            stderr=stderr),
                        {"exit_code": "0"}, {"exit_code": str(result.exit_code), "stderr": stderr}, evidence)
     found = re.search(spec.pattern, result.stdout)
+    if found is None and not result.complete:
+        # the stream broke before the status: what came may be a part, so the cluster, not the learner
+        return Finding(Outcome.ERROR, msg("exec.no_answer", command=command, target=target),
+                       {"output": spec.pattern}, {"exit_code": "-", "output": "-"}, evidence)
     if found is None:
         first_line = next((line for line in result.stdout.splitlines() if line.strip()), "")
         first = one_line(first_line) or msg("exec.empty")

@@ -9,9 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from labcheck.core.i18n import Text, msg
+from labcheck.core.model import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 def values_at(obj: Any, path: str) -> Iterator[Any]:

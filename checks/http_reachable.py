@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
-
 from labcheck.checks.base import CheckSpec, EvalContext, match_labels, one_line, resolve_port, valid_regex
 from labcheck.checks.nearby import where_is
 from labcheck.checks.service_shape import selector_text
 from labcheck.core.answers import HttpResult, Unreachable, reason_of
 from labcheck.core.i18n import Text, msg, register_messages
+from labcheck.core.model import Field, field_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

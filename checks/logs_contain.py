@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator
-
 from labcheck.checks.base import (
     CheckSpec,
     EvalContext,
@@ -22,6 +20,7 @@ from labcheck.checks.base import (
 )
 from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
+from labcheck.core.model import Field, field_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

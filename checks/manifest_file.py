@@ -10,14 +10,12 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import Field, field_validator
-
 from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, one_line, relative_path
 from labcheck.checks.nearby import where_is
 from labcheck.checks.yaml_problems import yaml_problem
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
+from labcheck.core.model import Field, field_validator
 from labcheck.core.results import Finding, Outcome
 
 MAX_FILE_BYTES = 1 << 20
@@ -108,6 +106,8 @@ class Spec(CheckSpec):
 def _parse(text: str, multi: bool) -> list[Any]:
     """libyaml when present (a graded class parses thousands of files); the pure-Python loader's
     words for an error, so a learner reads the same message either way."""
+    import yaml  # here: `labcheck list` and `explain` read no learner's file
+
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
@@ -144,6 +144,8 @@ def load_small_yaml(path: Path, shown: str, prefix: str,
     except OSError as exc:
         problem = exc.strerror or str(exc)
         return failed("unreadable", msg("value.readable"), problem, problem=problem)
+    import yaml
+
     try:
         docs = _parse(text, multi)
     except yaml.MarkedYAMLError as exc:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
-
 from labcheck.checks.base import CheckSpec, EvalContext, match_labels
 from labcheck.core.i18n import msg, register_messages
+from labcheck.core.model import Field
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

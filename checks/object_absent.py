@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
-
 from labcheck.checks.base import CheckSpec, EvalContext, SelectorMixin
 from labcheck.checks.events_evidence import events_about
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
+from labcheck.core.model import Field, field_validator, model_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
-
 from labcheck.checks.base import CheckSpec, EvalContext, SelectorMixin, being_deleted
 from labcheck.checks.fieldpath import FieldMatch
 from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
+from labcheck.core.model import Field, field_validator, model_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

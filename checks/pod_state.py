@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
-
 from labcheck.checks.base import (
     CheckSpec,
     EvalContext,
@@ -30,6 +28,7 @@ from labcheck.checks.pod_status import (
     restarted_recently,
 )
 from labcheck.core.i18n import Text, msg, register_messages
+from labcheck.core.model import Field
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

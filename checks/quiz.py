@@ -11,12 +11,11 @@ import dataclasses
 import re
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from labcheck.checks.base import ID_PATTERN, CheckSpec, EvalContext, relative_path
 from labcheck.checks.manifest_file import load_small_yaml
 from labcheck.checks.nearby import near_miss
 from labcheck.core.i18n import Text, msg, register_messages
+from labcheck.core.model import BaseModel, ConfigDict, Field, field_validator, model_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
-
 from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, match_labels, resolve_port
 from labcheck.checks.nearby import where_is
 from labcheck.core.i18n import Text, msg, register_messages
+from labcheck.core.model import Field, field_validator
 from labcheck.core.results import Finding, Outcome
 
 register_messages({

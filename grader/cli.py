@@ -97,6 +97,9 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
     """Grade STEPS (e.g. step-04) against the cluster."""
     if results_file and not results_format:
         raise click.UsageError("--results-file needs --format gradescope|prairielearn|classroom")
+    from labcheck.labcache import prefer_light
+
+    prefer_light(lab)  # before the models are imported: a lab validated before needs no pydantic
     from labcheck.session import CheckRequest, run_check
 
     request = CheckRequest(

@@ -16,10 +16,13 @@ from labcheck.errors import SpecError
 @lang_option
 def list_steps(lab: str, lang: Lang | None) -> None:
     """List the lab's steps and how many points each is worth."""
+    from labcheck.labcache import prefer_light
+
+    prefer_light(lab)
     from labcheck.explain import render_list
     from labcheck.loader import load_lab
 
-    click.echo(render_list(load_lab(lab), lang or default_lang()))
+    click.echo(render_list(load_lab(lab, cache=True), lang or default_lang()))
 
 
 @click.command()
@@ -28,11 +31,14 @@ def list_steps(lab: str, lang: Lang | None) -> None:
 @lang_option
 def explain(steps: tuple[str, ...], lab: str, lang: Lang | None) -> None:
     """Say what STEPS check, and why, without reading any cluster."""
+    from labcheck.labcache import prefer_light
+
+    prefer_light(lab)
     from labcheck.explain import render_explain
     from labcheck.loader import load_lab
     from labcheck.session import resolve_steps
 
-    loaded = load_lab(lab)
+    loaded = load_lab(lab, cache=True)
     click.echo(render_explain(loaded, resolve_steps(loaded, list(steps), False), lang or default_lang()))
 
 

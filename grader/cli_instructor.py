@@ -154,6 +154,9 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
           resume: bool, shard: str | None, shards: int | None, kubeconfig: str | None,
           files_dir: str | None, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Grade every student of a roster; write per-student and class outputs to --out."""
+    from labcheck.labcache import prefer_light
+
+    prefer_light(lab)  # a lab validated before: no pydantic for the whole class either
     from labcheck.batch.outputs import read_records, write_batch_meta, write_class
     from labcheck.batch.roster import load_roster
     from labcheck.batch.roster import shard as take_shard
@@ -162,7 +165,7 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
 
     lang = lang or default_lang()
     gradebook = _gradebook(kw, lang)  # a usage error before anyone is graded
-    lab_obj = load_lab(lab)
+    lab_obj = load_lab(lab, cache=True)
     step_ids = _steps(lab_obj, steps)
     students = load_roster(roster)
     part = _shard(shard, shards)

@@ -10,9 +10,13 @@ from typing import Any
 from labcheck.errors import LabcheckError
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write then rename, so an interrupted run never leaves half a file for --resume to trust."""
-    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def write_json(path: Path, data: Any, compact: bool = False) -> None:
+    """Write then rename, so an interrupted run never leaves half a file for --resume to trust.
+    `compact`: one line, by json's C encoder (any indent makes json encode in Python, 5x slower):
+    for the files a batch writes per student."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) if compact \
+        else json.dumps(data, ensure_ascii=False, indent=2)
+    write_text(path, text + "\n")
 
 
 def write_text(path: Path, text: str) -> None:

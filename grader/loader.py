@@ -6,19 +6,21 @@ Every problem comes out as `path:line: field.path: what is wrong`.
 from __future__ import annotations
 
 import json
+import os
 import re
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from labcheck.errors import SpecError
-from labcheck.graph import check_graph
-from labcheck.spec import Lab, LabSpec, StepSpec
 
-BUILTIN_LABS = Path(str(files("labcheck.scenarios")))
+if TYPE_CHECKING:  # imported when a lab is validated, not when a cached one is graded
+    import yaml
+    from pydantic import BaseModel
+
+    from labcheck.spec import Lab
+
+# labcheck/scenarios beside this module, as importlib.resources finds it (without its 10 ms import)
+BUILTIN_LABS = Path(__file__).parent / "scenarios"
 MAX_YAML_BYTES = 1 << 20
 MAX_NODES = 20_000  # alias bombs expand far beyond this
 
@@ -38,6 +40,8 @@ class Located:
 
 def _construct(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int],
                budget: list[int], source: str, loader: yaml.SafeLoader) -> Any:
+    import yaml
+
     budget[0] -= 1
     if budget[0] < 0:
         raise SpecError([f"{source}:{node.start_mark.line + 1}: {_format(path)}: the document is too "
@@ -60,12 +64,12 @@ def _construct(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ..
     return loader.construct_object(node, deep=True)
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
-
-
 def _compose(text: str) -> yaml.Node | None:
     """The node tree, with libyaml when present (several times faster); on any problem the
     pure-Python loader runs again so authors read the same, documented error text."""
+    import yaml
+
+    _FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # noqa: N806  libyaml, when PyYAML has it
     if _FAST_LOADER is not None:
         try:
             node: yaml.Node | None = yaml.compose(text, Loader=_FAST_LOADER)
@@ -76,6 +80,8 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def load_yaml(path: Path) -> Located:
+    import yaml
+
     source = str(path)
     try:
         raw = path.read_bytes()
@@ -151,6 +157,8 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
 
 
 def validate(model: type[BaseModel], located: Located, source: str) -> Any:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
@@ -178,8 +186,29 @@ def resolve_lab_dir(lab: str | Path) -> Path:
     raise SpecError([f"{lab}: no lab.yaml there, and no built-in lab of that name (built-in: {known})"])
 
 
-def load_lab(lab: str | Path) -> Lab:
+def load_lab(lab: str | Path, cache: bool = False) -> Lab:
+    """The lab, validated; with `cache`, as validated before when no file changed since
+    (labcheck/labcache.py), and remembered for the next run when it was validated now."""
     root = resolve_lab_dir(lab)
+    if cache and os.environ.get("LABCHECK_LAB_CACHE") != "off":
+        from labcheck import labcache
+        from labcheck.core.model import LIGHT
+
+        found = labcache.load(root)
+        if found is not None:
+            return found
+        if LIGHT:  # the light models cannot validate: start again with pydantic's
+            labcache.restart_full(root)
+        loaded = _validated(root)
+        labcache.store(loaded)
+        return loaded
+    return _validated(root)
+
+
+def _validated(root: Path) -> Lab:
+    from labcheck.graph import check_graph
+    from labcheck.spec import Lab, LabSpec, StepSpec
+
     lab_file = root / "lab.yaml"
     located = load_yaml(lab_file)
     spec: LabSpec = validate(LabSpec, located, str(lab_file))

@@ -152,6 +152,7 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             ctx.extra["step"] = state.step_id  # for hints that name the command to run
             if cached is not None:
                 cached.begin()
+            looked = clock()
             state.finding, state.retryable = _evaluate(state.spec, ctx)
             if cached is not None:
                 state.reads, state.requested = frozenset(cached.reads), cached.requested
@@ -160,7 +161,9 @@ def run_lab(lab: Lab, step_ids: list[str], cluster: ClusterReader | None, option
             # watched: a check that only read lists looks again when they change (or at its deadline)
             state.next_look = now + state.interval if hub is None or state.requested else state.deadline
             outcome = state.finding.outcome
-            if (outcome is Outcome.PASSED or not state.spec.polls or now >= state.deadline
+            if _answer_again(state, now - looked, now, run_end):
+                state.next_look = now + RETRY_DELAY
+            elif (outcome is Outcome.PASSED or not state.spec.polls or now >= state.deadline
                     or state.finding.internal or (outcome is Outcome.ERROR and not state.retryable)):
                 state.final, state.finished = True, now
                 state.graded = outcome is not Outcome.ERROR
@@ -201,6 +204,20 @@ def _look_again(order: list[_State], hub: Any, seen: int) -> int:
         if not state.final and state.reads & changed:
             state.next_look = 0.0
     return version
+
+
+RETRY_LOOKS, RETRY_DELAY, QUICK_LOOK = 3, 0.5, 2.0
+
+
+def _answer_again(state: _State, took: float, now: float, run_end: float) -> bool:
+    """A cluster that did not answer at once (an exec stream closed empty under load) is asked again
+    a few times even past the check's wait (--wait 0 included): its error is not the learner's.
+    A look that spent its time waiting (a timeout) is not repeated beyond the wait."""
+    finding = state.finding
+    return (finding is not None and finding.outcome is Outcome.ERROR and state.retryable
+            and not finding.internal and state.spec.needs_cluster and now < run_end
+            and took < QUICK_LOOK and state.attempts < RETRY_LOOKS
+            and (now >= state.deadline or not state.spec.polls))
 
 
 def _out_of_time(state: _State, limit: float, now: float) -> None:

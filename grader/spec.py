@@ -1,15 +1,15 @@
 """The lab format: lab.yaml plus one YAML file per step, validated by Pydantic models."""
 
+
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from labcheck.checks import AnyCheck
 from labcheck.checks.base import ID_PATTERN
 from labcheck.core.i18n import Text
+from labcheck.core.model import BaseModel, ConfigDict, Field
+from labcheck.labcache import lab_digest
 
 
 class Defaults(BaseModel):
@@ -61,6 +61,7 @@ class Lab:
         self.steps = steps
         self.root = root
         self._digest: str | None = None
+        self._builtin: bool | None = None
 
     @property
     def id(self) -> str:
@@ -72,27 +73,16 @@ class Lab:
     def step_file(self, step_id: str) -> str:
         """The step's YAML as a path a reader can find: as the lab was given, or for a built-in lab
         its place in labcheck's source tree (scenarios/pods/step-04.yaml)."""
-        from importlib.resources import files
+        if self._builtin is None:  # resolve() stats every folder of both paths: once per lab
+            from labcheck.loader import BUILTIN_LABS as builtin
 
-        root = Path(self.root)
-        builtin = Path(str(files("labcheck.scenarios")))
-        if root.resolve().parent == builtin.resolve():
-            return f"scenarios/{root.name}/{step_id}.yaml"
-        return (root / f"{step_id}.yaml").as_posix()
+            self._builtin = Path(self.root).resolve().parent == builtin.resolve()
+        if self._builtin:
+            return f"scenarios/{Path(self.root).name}/{step_id}.yaml"
+        return (Path(self.root) / f"{step_id}.yaml").as_posix()
 
     def digest(self) -> str:
         """The lab's scenario digest, read once per loaded lab (batch grading asks per student)."""
         if self._digest is None:
             self._digest = lab_digest(self.root)
         return self._digest
-
-
-def lab_digest(lab_root: str | Path) -> str:
-    """sha256 over a lab's YAML files (relative path and bytes, in path order): which version
-    of the lab graded a run, for receipts and JUnit."""
-    root = Path(lab_root)
-    sha = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml")):
-        sha.update(path.relative_to(root).as_posix().encode() + b"\0")
-        sha.update(path.read_bytes() + b"\0")
-    return "sha256:" + sha.hexdigest()

@@ -9,6 +9,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# validated labs (labcheck/labcache.py) for this test session only: the first run of a lab
+# validates it, the later ones take the light path, and nothing is left in the user's cache
+LAB_CACHE = tempfile.mkdtemp(prefix="labcheck-test-cache-")
 
 
 def labcheck(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 120,
@@ -22,5 +25,6 @@ def labcheck(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, ti
     command = runner or [sys.executable, "-m", "labcheck"]
     with tempfile.TemporaryDirectory(prefix="labcheck-state-") as state:
         full.setdefault("XDG_STATE_HOME", state)
+        full.setdefault("XDG_CACHE_HOME", LAB_CACHE)
         return subprocess.run([*command, *args], cwd=cwd, env=full, capture_output=True, text=True,
                               errors="replace", timeout=timeout)

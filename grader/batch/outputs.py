@@ -32,17 +32,23 @@ def student_dir(out: Path, student_id: str) -> Path:
 
 
 def write_student(out: Path, record: StudentRecord, lang: Lang) -> None:
-    """The record first (resume trusts it), then the reports built from it."""
+    """The record first (resume trusts it), then the reports built from it; JSON on one line
+    (machines read these; `python -m json.tool` shows them indented)."""
     folder = student_dir(out, record.id)
-    write_json(folder / "record.json", record.to_dict())
-    write_json(folder / "gradescope" / "results.json", gradescope_results(record.run, lang))
-    write_json(folder / "prairielearn" / "results.json", prairielearn_results(record.run, lang))
-    from labcheck.reporters import REPORTERS, ReportOptions
+    write_json(folder / "record.json", record.to_dict(), compact=True)
+    write_json(folder / "gradescope" / "results.json", gradescope_results(record.run, lang), compact=True)
+    write_json(folder / "prairielearn" / "results.json", prairielearn_results(record.run, lang), compact=True)
+    from labcheck.reporters import ReportOptions
+    from labcheck.reporters.json_report import report_json
+    from labcheck.reporters.junit import render as junit
 
     options = ReportOptions(lang=lang, color=False)
-    for name, filename in (("junit", "junit.xml"), ("json", "report.json")):
+    for filename in ("junit.xml", "report.json"):
         try:
-            write_text(folder / filename, REPORTERS[name](record.run, options))
+            if filename == "junit.xml":
+                write_text(folder / filename, junit(record.run, options))
+            else:
+                write_json(folder / filename, report_json(record.run, lang), compact=True)
         except Exception as exc:  # one reporter's bug must not lose the student's record
             sys.stderr.write(f"labcheck: {record.id}: {filename}: {type(exc).__name__}: {exc}\n")
 

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from labcheck.spec import Lab
 
 GradeFn = Callable[[Student], RunResult]
-ONE_LOOK_AGE = 10.0
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,8 @@ def default_grade_fn(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, w
     for s in students or []:
         targets.setdefault((s.kubeconfig or kubeconfig, s.context), []).append(s.namespace)
     # a shared list is never older than one poll interval; one look (--wait 0) grades a finished
-    # class, where a list serves every student for up to ONE_LOOK_AGE seconds
-    max_age = ONE_LOOK_AGE if wait == 0 else lab.spec.defaults.interval
+    # class: each list is fetched once for the whole round, however long the class takes
+    max_age = float("inf") if wait == 0 else lab.spec.defaults.interval
     opener = SharedClusters(targets, max_age) if targets else None
 
     def grade_one(student: Student) -> RunResult:

@@ -4,7 +4,8 @@ Students of a roster who share a cluster (same kubeconfig and context) share one
 one version check and, per kind, one list across all namespaces (field selector: not the
 system namespaces the roster does not name) instead of one list per student. A list is
 reused while it is younger than the lab's poll interval, so no student ever sees older data
-than one round of their own polling would. A cluster-wide list the account may not make
+than one round of their own polling would; with one look (--wait 0) each list is fetched once
+for the whole batch round. A cluster-wide list the account may not make
 (RBAC on namespaces only) falls back to per-namespace lists for that kind.
 """
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 MIN_STUDENTS = 2  # fewer students on a cluster: per-namespace lists cost less
+ERROR_AGE = 0.25  # seconds a failed cluster-wide list stands for the students who wait on it
 
 
 @dataclass
@@ -61,7 +63,9 @@ class SharedCluster:
         """The kind across the roster's namespaces, fetched once per `max_age` for everyone."""
         with self._kind_lock(kind):  # one fetch in flight per kind; the others wait and reuse it
             found = self._snapshots.get(kind)
-            if found is not None and time.monotonic() - found.taken <= self.max_age:
+            # a failed list is asked again soon (the runner looks again), whatever max_age says
+            if found is not None and time.monotonic() - found.taken <= (
+                    self.max_age if found.error is None else min(self.max_age, ERROR_AGE)):
                 return found
             taken = time.monotonic()
             namespaced = kind_info(kind).namespaced

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import errno
-import http.client
-import socket
-import ssl
-import urllib.error
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +13,7 @@ class ExecResult:
     stdout: str
     stderr: str
     exit_code: int | None  # None when the stream ended without a status
+    complete: bool = True  # False: the stream ended before the API server's final status
 
 
 @dataclass(frozen=True)
@@ -43,23 +42,31 @@ _ERRNO_REASONS = {
 }
 
 
+def _module(name: str) -> Any:
+    """A network module only if something imported it: an exception of a module nobody loaded
+    cannot be at hand, and `labcheck list` or a quiz need none of them (they cost ~15 ms)."""
+    return sys.modules.get(name)
+
+
 def reason_of(exc: BaseException) -> str:
     """A few words on why a connection failed: "refused", "timed out", "no such host", ..."""
+    urllib_error, socket, ssl, http_client = (
+        _module(n) for n in ("urllib.error", "socket", "ssl", "http.client"))
     if isinstance(exc, Unreachable):
         return exc.reason
-    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
+    if urllib_error and isinstance(exc, urllib_error.URLError) and isinstance(exc.reason, BaseException):
         return reason_of(exc.reason)
     if isinstance(exc, ConnectionRefusedError):
         return "refused"
     if isinstance(exc, TimeoutError):
         return "timed out"
-    if isinstance(exc, socket.gaierror):
+    if socket and isinstance(exc, socket.gaierror):
         return "no such host"
-    if isinstance(exc, ssl.SSLError):
+    if ssl and isinstance(exc, ssl.SSLError):
         return "TLS error"
-    if isinstance(exc, http.client.RemoteDisconnected):
+    if http_client and isinstance(exc, http_client.RemoteDisconnected):
         return "closed without an answer"
-    if isinstance(exc, http.client.HTTPException):
+    if http_client and isinstance(exc, http_client.HTTPException):
         return "not an HTTP answer"
     if isinstance(exc, OSError) and exc.errno in _ERRNO_REASONS:
         return _ERRNO_REASONS[exc.errno]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
-
 from labcheck.core.lang import LANGS, Lang, default_lang
+from labcheck.core.model import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 __all__ = ["LANGS", "Lang", "Text", "default_lang", "msg", "register_messages", "tr"]
 

@@ -13,7 +13,6 @@ import os
 import socket
 import ssl
 import struct
-import tempfile
 
 from labcheck.errors import ProxyFailed
 from labcheck.kube.proxy import Proxy
@@ -125,6 +124,8 @@ def load_cert_chain(ctx: ssl.SSLContext, pem: bytes) -> None:
         finally:
             os.close(fd)
         return
+    import tempfile
+
     with tempfile.NamedTemporaryFile(prefix="labcheck-", suffix=".pem") as file:  # 0600, gone at once
         file.write(pem)
         file.flush()

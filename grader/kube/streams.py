@@ -7,7 +7,8 @@ import json
 import re
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from labcheck.core.answers import ExecResult, HttpResult
 from labcheck.errors import ClusterError
@@ -70,33 +71,63 @@ def run_exec(rest: RestClient, namespace: str, pod: str, container: str | None,
         kwargs["container"] = container
     _websocket.rest, _websocket.timeout = rest, timeout
     client = stream(CoreV1Api(api_client(rest)).connect_get_namespaced_pod_exec, pod, namespace, **kwargs)
+    try:
+        return read_exec(client, pod, timeout)
+    finally:
+        client.close()
+
+
+class ExecStream(Protocol):
+    """What read_exec needs of kubernetes.stream's WSClient (a fake in the unit tests)."""
+
+    def is_open(self) -> bool: ...
+    def update(self, timeout: float = 0) -> None: ...
+    def read_channel(self, channel: int, timeout: float = 0) -> str: ...
+
+
+def read_exec(client: ExecStream, pod: str, timeout: float,
+              clock: Callable[[], float] = time.monotonic) -> ExecResult:
+    """Output and exit code of one exec stream. A stream that ends without the status the API
+    server always sends last is the cluster not answering (seen under load): with nothing read it
+    is a retryable ClusterError, never the learner's empty output."""
     stdout: list[str] = []
     stderr: list[str] = []
     size = 0
-    deadline = time.monotonic() + timeout
-    try:
-        while client.is_open() and time.monotonic() < deadline and size < MAX_OUTPUT:
-            client.update(timeout=min(1.0, max(0.05, deadline - time.monotonic())))
-            # timeout=0: the read_* defaults wait for the next frame, forever if the command hangs
-            for chunks, chunk in ((stdout, client.read_stdout(timeout=0)),
-                                  (stderr, client.read_stderr(timeout=0))):
-                if chunk:
-                    chunks.append(chunk)
-                    size += len(chunk)
-        if size >= MAX_OUTPUT:  # enough read: judge that much, the exit code is unknown
-            code, problem = None, ""
-        elif client.is_open():
-            raise ClusterError("timeout", f"exec in pod {pod}: no answer within {timeout:g}s",
-                               retryable=True)
-        else:
-            code, problem = exec_status(client.read_channel(ERROR_CHANNEL))
-    finally:
-        client.close()
+
+    def drain() -> None:
+        nonlocal size
+        # timeout=0: the read_* defaults wait for the next frame, forever if the command hangs.
+        # Each read may take in every frame waiting (the close too): buffered output is read even
+        # once the stream is closed, else a close that came with the last frame would drop it.
+        for chunks, channel in ((stdout, STDOUT_CHANNEL), (stderr, STDERR_CHANNEL)):
+            chunk = client.read_channel(channel, timeout=0)
+            if chunk:
+                chunks.append(chunk)
+                size += len(chunk)
+
+    deadline = clock() + timeout
+    while client.is_open() and clock() < deadline and size < MAX_OUTPUT:
+        client.update(timeout=min(1.0, max(0.05, deadline - clock())))
+        drain()
+    drain()
+    complete = True
+    if size >= MAX_OUTPUT:  # enough read: judge that much, the exit code is unknown
+        code, problem = None, ""
+    elif client.is_open():
+        raise ClusterError("timeout", f"exec in pod {pod}: no answer within {timeout:g}s", retryable=True)
+    else:
+        raw = client.read_channel(ERROR_CHANNEL, timeout=0)
+        if not raw.strip() and not size:
+            raise ClusterError("stream", f"exec in pod {pod}: the stream ended with no output and no exit "
+                               "status", retryable=True)
+        code, problem = exec_status(raw)
+        complete = bool(raw.strip())
     if problem:
         stderr.append(problem)
-    return ExecResult("".join(stdout)[:MAX_OUTPUT], "".join(stderr)[:MAX_OUTPUT], code)
+    return ExecResult("".join(stdout)[:MAX_OUTPUT], "".join(stderr)[:MAX_OUTPUT], code, complete)
 
 
+STDOUT_CHANNEL, STDERR_CHANNEL = 1, 2
 ERROR_CHANNEL = 3  # the exec protocol's status channel
 
 

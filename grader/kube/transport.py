@@ -37,6 +37,9 @@ class _Connection(http.client.HTTPConnection):
         self.sock = self._client.open(self.timeout if isinstance(self.timeout, float | int) else 30.0)
 
 
+MAX_IDLE = 16  # idle connections kept per client (batch: --jobs students at once)
+
+
 class RestClient:
     def __init__(self, resolved: Resolved, user_agent: str) -> None:
         parts = urlsplit(resolved.server)
@@ -57,7 +60,8 @@ class RestClient:
             raise config_error("specifying a root certificates file with the insecure flag is not allowed")
         self._tls: tuple[bytes, ssl.SSLContext] | None = None
         self._tls_lock = threading.Lock()
-        self._local = threading.local()
+        self._idle: list[http.client.HTTPConnection] = []  # keep-alive connections no request holds
+        self._idle_lock = threading.Lock()
         self.stream_api: Any = None  # the kubernetes ApiClient exec and port-forward use (streams.py)
         if self.https and not self.credentials.uses_plugin:
             self.ssl_context()  # a bad CA or key pair is a config error now, not at the first request
@@ -104,22 +108,24 @@ class RestClient:
         out += [("Impersonate-Group", g) for g in self.credentials.impersonated_groups()]
         return out
 
-    def _connection(self, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
-        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
+    def _connection(self, timeout: float, fresh: bool = False) -> tuple[http.client.HTTPConnection, bool]:
+        """An idle keep-alive connection, whichever thread used it last (a batch grades each
+        student in a thread of its own: per-thread connections cost a TLS handshake each), or a new one."""
+        with self._idle_lock:
+            conn = self._idle.pop() if self._idle and not fresh else None
         if conn is not None:
             conn.timeout = timeout
             if conn.sock is not None:
                 conn.sock.settimeout(timeout)
             return conn, True
-        conn = _Connection(self, timeout)
-        self._local.conn = conn
-        return conn, False
+        return _Connection(self, timeout), False
 
-    def _drop(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
-        if conn is not None:
-            conn.close()
+    def _release(self, conn: http.client.HTTPConnection) -> None:
+        with self._idle_lock:
+            if len(self._idle) < MAX_IDLE:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def get(self, path: str, query: list[tuple[str, Any]], timeout: float,
             max_body: int | None = None) -> tuple[int, bytes]:
@@ -132,7 +138,7 @@ class RestClient:
         """Any verb; only `labcheck test-lab` sends one other than GET (kube/writes.py)."""
         url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
         for attempt in (1, 2):
-            conn, reused = self._connection(timeout)
+            conn, reused = self._connection(timeout, fresh=attempt == 2)  # never two stale ones in a row
             try:
                 conn.putrequest(method, url, skip_accept_encoding=True)
                 for name, value in self.headers():
@@ -144,16 +150,18 @@ class RestClient:
                 response = conn.getresponse()
                 body = response.read() if max_body is None else response.read(max_body)
                 if response.will_close or not response.isclosed():  # cut short: the rest is not read
-                    self._drop()
+                    conn.close()
+                else:
+                    self._release(conn)
                 if response.status == 401:
                     self.credentials.unauthorized()
                 return response.status, body
             except _STALE:
-                self._drop()
+                conn.close()
                 if not reused or attempt == 2:  # an idle keep-alive connection the server closed
                     raise
             except BaseException:
-                self._drop()
+                conn.close()
                 raise
         raise AssertionError("unreachable")
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 
 from labcheck.core.i18n import Lang
@@ -36,6 +35,8 @@ MAX_ITEMS = 30
 
 def schema_path() -> Path:
     """The bundled JUnit XSD this reporter's output validates against."""
+    from importlib.resources import files
+
     return Path(str(files("labcheck") / "data" / "junit.xsd"))
 
 

@@ -41,6 +41,8 @@ _XML_ILLEGAL = re.compile(
     + "]"
 )
 _LINE_BREAKS = re.compile(r"[ \t]*\n[ \t\n]*")
+# anything clean() changes besides the cut: ESC/CSI (\x1b, \x9b), CR, TAB, LF, controls, bidi, surrogates
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def fix_surrogates(text: str) -> str:
@@ -58,6 +60,8 @@ def clean(text: object, limit: int = 2000, *, newlines: bool = False) -> str:
     """
     raw = "" if text is None else str(text)
     limit = max(limit, 1)
+    if len(raw) <= limit and not _SUSPECT.search(raw):  # most text: nothing to remove or cut
+        return raw if newlines else raw.strip()
     read = limit * _READ_FACTOR + _READ_SLACK
     cut = len(raw) > read
     if cut:

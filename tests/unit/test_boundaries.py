@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -20,12 +21,17 @@ def test_only_grader_kube_imports_kubernetes() -> None:
     assert offenders == []
 
 
-def test_help_and_list_do_not_import_the_kubernetes_client() -> None:
+def test_help_and_list_do_not_import_the_kubernetes_client(tmp_path: Path) -> None:
+    """Nor pydantic once the lab is cached (tests/unit/test_labcache.py): the first `list`
+    validates the lab, the second reads it back."""
     code = ("import sys; from labcheck.cli import main\n"
             "try:\n    main(['list'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
             "print('kubernetes' in sys.modules, 'pydantic' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.stdout.strip().endswith("False True"), out.stdout + out.stderr
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    seen = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                           env=env) for _ in range(2)]
+    assert seen[0].stdout.strip().endswith("False True"), seen[0].stdout + seen[0].stderr
+    assert seen[1].stdout.strip().endswith("False False"), seen[1].stdout + seen[1].stderr
 
 
 def _labcheck_imports(path: Path) -> set[str]:

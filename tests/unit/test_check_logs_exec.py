@@ -143,7 +143,7 @@ def test_exec_stream_that_ends_with_nothing_is_the_cluster_not_answering() -> No
     cluster = FakeCluster({"Pod": [pod()]})
     cluster.execs[tuple(CAT)] = ExecResult("", "", None)
     f = run_exec(cluster)
-    assert f.outcome is Outcome.ERROR and "no output and no exit status" in f.message.en
+    assert f.outcome is Outcome.ERROR and "ended with no exit status" in f.message.en
 
 
 def test_exec_missing_or_not_running_pod_is_pending() -> None:
