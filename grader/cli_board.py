@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from labcheck.cli_options import lab_option, lang_option
-from labcheck.core.i18n import tr
 from labcheck.core.lang import Lang, default_lang
 from labcheck.errors import LabcheckError
 
@@ -76,6 +75,8 @@ def board(roster: str | None, namespaces: str | None, lab: str, steps: str, kube
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
     url = f"http://{shown}:{bound[1]}/" + (f"?token={token}" if token else "")
+    from labcheck.core.i18n import tr  # pydantic: not for `labcheck --help` or `list`
+
     print(tr("board.listening", lang, url=url), flush=True)
     try:
         serve(make_app(the_board, lang, token), sock)
