@@ -126,7 +126,7 @@ class Informer:
             except Refused as exc:
                 self._on_refused(self.key, exc.why)  # said before anyone sees it polling
                 self.polling = True
-            except (ClusterError, OSError, ValueError):  # dropped, reset, cut mid-line
+            except Exception:  # dropped, reset, cut mid-line (ClusterError, OSError, ValueError, ...)
                 if self._stop.is_set():
                     return
                 self.reconnects += 1
@@ -138,6 +138,8 @@ class Informer:
         stream = self.source.watch(*self.key, self.resource_version)
         self._stream = stream
         try:
+            if self._stop.is_set():  # stop() came while the watch was opening and saw no stream
+                return
             for event in stream.events():
                 if self._stop.is_set():
                     return
