@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +43,12 @@ class Klass:
     servers: list[LocalHttpServer] = field(default_factory=list)
 
     def close(self) -> None:
-        for server in self.servers:
-            server.stop()
+        # each server needs up to half a second to notice its shutdown: 1000 of them at once, not in turn
+        stopping = [threading.Thread(target=server.stop) for server in self.servers]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join()
         self.servers.clear()
 
 
