@@ -54,12 +54,7 @@ class FaultProxy:
         self._alive = False
         with contextlib.suppress(OSError):
             self._listener.close()
-        with self._lock:
-            for sock in list(self._open):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self._open.clear()
+        self.cut()
 
     def cut(self) -> None:
         """Every open connection dropped (a NAT or load balancer forgetting them); still listening."""
