@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 import threading
 from pathlib import Path
@@ -65,6 +64,8 @@ def board(roster: str | None, namespaces: str | None, lab: str, steps: str, kube
     except OSError as exc:
         raise LabcheckError(f"labcheck board: cannot listen on {host}:{port}: "
                             f"{exc.strerror or exc}") from None
+    import secrets
+
     token = None if loopback(host) else secrets.token_urlsafe(18)
     cond = threading.Condition()
     rows = build_rows(students, kubeconfig, Path(files_dir) if files_dir else None,

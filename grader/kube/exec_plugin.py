@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -103,6 +101,9 @@ def _run(plugin: dict[str, Any], cluster: dict[str, Any]) -> ExecCredential:
     env = dict(os.environ)
     env.update({str(e["name"]): str(e.get("value", "")) for e in plugin.get("env") or []})
     env["KUBERNETES_EXEC_INFO"] = _exec_info(plugin, cluster, interactive)
+    import shutil  # here: only an exec plugin needs these (they cost start-up time)
+    import subprocess
+
     found = command if "/" in command else shutil.which(command, path=env.get("PATH"))
     if not found or not os.path.isfile(found):
         hint = f"\n\n{plugin['installHint']}" if plugin.get("installHint") else ""

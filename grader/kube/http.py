@@ -2,14 +2,14 @@
 
 Environment proxies are ignored on purpose: HTTP_PROXY would send node-IP requests to a
 corporate proxy that cannot reach the cluster, and the learner would see the proxy's error.
+A redirect is an answer in itself: its status is reported, never followed elsewhere.
+http.client alone (not urllib.request, which costs start-up time and brings proxies and
+redirects that are both turned off here).
 """
 
 from __future__ import annotations
 
 import http.client
-import urllib.error
-import urllib.request
-from typing import IO, Any
 from urllib.parse import urlsplit
 
 from labcheck.core.answers import HttpResult, Unreachable, reason_of
@@ -18,29 +18,29 @@ MAX_BODY = 64 * 1024
 USER_AGENT = "labcheck"
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer in itself: report its status instead of following it elsewhere."""
+def _connection(scheme: str, host: str, port: int | None, timeout: float) -> http.client.HTTPConnection:
+    if scheme == "https":
+        import ssl
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
-
-def _read(stream: IO[bytes]) -> str:
-    return stream.read(MAX_BODY).decode("utf-8", errors="replace")
+        return http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl.create_default_context())
+    if scheme != "http":
+        raise Unreachable(host, f"unsupported URL scheme {scheme!r}")
+    return http.client.HTTPConnection(host, port, timeout=timeout)
 
 
 def http_get(url: str, timeout: float) -> HttpResult:
     """GET url. Any HTTP answer (404, 503 too) is an HttpResult; no answer raises Unreachable."""
-    address = urlsplit(url).netloc
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    parts = urlsplit(url)
+    address = parts.netloc
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
+        connection = _connection(parts.scheme, parts.hostname or "", parts.port, timeout)
         try:
-            with _OPENER.open(request, timeout=timeout) as response:
-                return HttpResult(url=url, status=int(response.status), body=_read(response))
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return HttpResult(url=url, status=int(exc.code), body=_read(exc))
-    except (OSError, http.client.HTTPException) as exc:  # URLError is an OSError
+            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Connection": "close"})
+            response = connection.getresponse()
+            body = response.read(MAX_BODY).decode("utf-8", errors="replace")
+            return HttpResult(url=url, status=int(response.status), body=body)
+        finally:
+            connection.close()
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         raise Unreachable(address, reason_of(exc)) from exc

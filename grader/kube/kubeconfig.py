@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from labcheck.errors import ClusterError
+from labcheck.kube import simple_yaml
 
 _B64 = "base64"
 # client-go's api/v1 types: what each field must be (fields not listed are ignored, as in Go)
@@ -96,14 +95,23 @@ def load_merged(explicit: str | None) -> Merged:
     return merged
 
 
-def _merge(merged: Merged, path: Path, text: str) -> None:
+def _load(path: Path, text: str) -> Any:
+    data = simple_yaml.parse(text)
+    if data is not simple_yaml.NOT_SIMPLE:
+        return data
+    import yaml  # only for what simple_yaml leaves to it: PyYAML costs start-up time
+
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
         # PyYAML's own message quotes the broken line, which may hold a secret
         raise config_error(f"cannot load kubeconfig {path}{line}: not valid YAML") from None
+
+
+def _merge(merged: Merged, path: Path, text: str) -> None:
+    data = _load(path, text)
     if data is None:
         return  # an empty file, as client-go
     if not isinstance(data, dict):
@@ -192,6 +200,8 @@ def _dotted(where: list[str | int]) -> str:
 
 def _line(text: str, where: list[str | int]) -> str:
     """', line N' of the value at `where`, from the YAML node tree (only built for a message)."""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
