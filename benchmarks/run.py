@@ -33,8 +33,10 @@ def labcheck_cmd() -> list[str]:
 
 
 def base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LABCHECK_", "KUBECONFIG"))}
-    return env
+    # PYTHONDONTWRITEBYTECODE (set in some shells and CI images) would measure every labcheck module
+    # compiled from source at each start; `pip install` writes the bytecode a user's runs read
+    skip = ("LABCHECK_", "KUBECONFIG", "PYTHONDONTWRITEBYTECODE")
+    return {k: v for k, v in os.environ.items() if not k.startswith(skip)}
 
 
 def env_for(klass: Klass) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from labcheck.checks.base import CheckSpec, EvalContext, being_deleted, one_line, relative_path
 from labcheck.checks.nearby import where_is
 from labcheck.checks.yaml_problems import yaml_problem
+from labcheck.core import simple_yaml
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.kinds import check_kind_name, kind_info
 from labcheck.core.model import Field, field_validator
@@ -144,6 +145,10 @@ def load_small_yaml(path: Path, shown: str, prefix: str,
     except OSError as exc:
         problem = exc.strerror or str(exc)
         return failed("unreadable", msg("value.readable"), problem, problem=problem)
+    if not multi:  # an answers file: plain `key: value` lines, read without importing PyYAML
+        data = simple_yaml.parse(text)
+        if data is not simple_yaml.NOT_SIMPLE:
+            return ([] if data is None else [data]), None
     import yaml
 
     try:

@@ -1,3 +1,3 @@
-from labcheck.cli import run
+from labcheck.fast_cli import run
 
 run()

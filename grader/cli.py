@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from labcheck import __version__
 from labcheck.cli_options import cluster_options, complete_steps, lab_option, lang_option
+from labcheck.commands import exit_for
 from labcheck.core.lang import Lang, default_lang
 from labcheck.core.results import ExitCode
-from labcheck.errors import LabcheckError, SpecError
 
-WATCH_TIMEOUT = 600.0
 GROUP_OPTIONS = ("-h", "--help", "--version")
 
 
@@ -97,27 +94,11 @@ def check(steps: tuple[str, ...], all_steps: bool, lab: str, kubeconfig: str | N
     """Grade STEPS (e.g. step-04) against the cluster."""
     if results_file and not results_format:
         raise click.UsageError("--results-file needs --format gradescope|prairielearn|classroom")
-    from labcheck.labcache import prefer_light
+    from labcheck.commands import check_command
 
-    prefer_light(lab)  # before the models are imported: a lab validated before needs no pydantic
-    from labcheck.session import CheckRequest, run_check
-
-    request = CheckRequest(
-        steps=list(steps), all_steps=all_steps, lab=lab, kubeconfig=kubeconfig, context=context,
-        namespace=namespace, output=output, junit_xml=junit_xml, json_report=json_report,
-        lang=lang or default_lang(), wait=wait, files_dir=Path(files_dir),
-        color=_use_color(color, sys.stdout), verbose=verbose, receipt=receipt, timeout=timeout,
-        watch=(wait if wait is not None else WATCH_TIMEOUT) if watch else None, results_format=results_format,
-        results_file=results_file, progress=not no_progress,
-    )
-    code = int(run_check(request))
-    if watch:
-        # The verdict is out (every file it wrote is closed): skip the interpreter's teardown, which
-        # costs more than the watch's whole reaction to the change (~0.15 s of freeing modules).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    sys.exit(code)
+    check_command(steps, all_steps, lab, kubeconfig, context, namespace, output, junit_xml, json_report, lang,
+                  wait, timeout, watch, files_dir, receipt, verbose, color, results_format, results_file,
+                  no_progress)
 
 
 @main.command("progress")
@@ -134,12 +115,6 @@ def progress_command(lab: str, kubeconfig: str | None, context: str | None, name
     click.echo(show_or_reset(lab, kubeconfig, context, namespace, lang or default_lang(), reset))
 
 
-def _use_color(flag: bool | None, stream: Any) -> bool:
-    if flag is not None:
-        return flag
-    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
-
-
 def _register_commands() -> None:
     # Commands live in small modules by audience; each exposes COMMANDS.
     from labcheck import cli_authoring, cli_board, cli_course, cli_instructor
@@ -154,6 +129,9 @@ _register_commands()
 
 def run() -> None:
     """Entry point: known problems exit 2 with one line, bugs exit 3."""
+    from labcheck.cli_table import remember
+
+    remember(main)  # what the fast path (fast_cli.py) needs to know of the options, once per version
     try:
         main(prog_name="labcheck", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -163,18 +141,7 @@ def run() -> None:
         sys.exit(ExitCode.USAGE_ERROR)
     except click.exceptions.Abort:
         sys.exit(ExitCode.USAGE_ERROR)
-    except SpecError as exc:
-        for line in exc.lines:
-            click.echo(line, err=True)
-        sys.exit(ExitCode.USAGE_ERROR)
-    except LabcheckError as exc:
-        click.echo(f"labcheck: {exc}", err=True)
-        sys.exit(ExitCode.USAGE_ERROR)
+    except Exception as exc:  # noqa: BLE001  labcheck's own problems and bugs (commands.exit_for)
+        sys.exit(exit_for(exc, lambda line: click.echo(line, err=True)))
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # a bug: say so briefly; the traceback only on request
-        if os.environ.get("LABCHECK_DEBUG"):
-            raise
-        click.echo(f"labcheck: internal error: {type(exc).__name__}: {exc} "
-                   "(set LABCHECK_DEBUG=1 for the traceback, and please report it)", err=True)
-        sys.exit(ExitCode.INTERNAL_ERROR)

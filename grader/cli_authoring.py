@@ -16,13 +16,9 @@ from labcheck.errors import SpecError
 @lang_option
 def list_steps(lab: str, lang: Lang | None) -> None:
     """List the lab's steps and how many points each is worth."""
-    from labcheck.labcache import prefer_light
+    from labcheck.commands import list_text
 
-    prefer_light(lab)
-    from labcheck.explain import render_list
-    from labcheck.loader import load_lab
-
-    click.echo(render_list(load_lab(lab, cache=True), lang or default_lang()))
+    click.echo(list_text(lab, lang))
 
 
 @click.command()
@@ -31,15 +27,9 @@ def list_steps(lab: str, lang: Lang | None) -> None:
 @lang_option
 def explain(steps: tuple[str, ...], lab: str, lang: Lang | None) -> None:
     """Say what STEPS check, and why, without reading any cluster."""
-    from labcheck.labcache import prefer_light
+    from labcheck.commands import explain_text
 
-    prefer_light(lab)
-    from labcheck.explain import render_explain
-    from labcheck.loader import load_lab
-    from labcheck.session import resolve_steps
-
-    loaded = load_lab(lab, cache=True)
-    click.echo(render_explain(loaded, resolve_steps(loaded, list(steps), False), lang or default_lang()))
+    click.echo(explain_text(steps, lab, lang))
 
 
 @click.command()

@@ -13,7 +13,6 @@ cannot be read or rebuilt is ignored and written again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import json
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from labcheck import __version__
+from labcheck.core.sha import sha256
 
 if TYPE_CHECKING:
     from labcheck.spec import Lab
@@ -42,7 +42,7 @@ def lab_digest(lab_root: str | Path) -> str:
     """sha256 over a lab's YAML files (relative path and bytes, in path order): which version
     of the lab graded a run, for receipts and JUnit."""
     root = Path(lab_root)
-    sha = hashlib.sha256()
+    sha = sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml")):
         sha.update(path.relative_to(root).as_posix().encode() + b"\0")
         sha.update(path.read_bytes() + b"\0")
@@ -51,7 +51,7 @@ def lab_digest(lab_root: str | Path) -> str:
 
 def _code_fingerprint() -> str:
     package = Path(__file__).parent  # the installed layout (labcheck/checks), links followed by stat
-    sha = hashlib.sha256(__version__.encode())
+    sha = sha256(__version__.encode())
     for name in FORMAT_SOURCES:
         target = package / name
         for path in sorted(target.glob("*.py")) if target.is_dir() else [target]:
@@ -61,7 +61,7 @@ def _code_fingerprint() -> str:
 
 
 def entry_path(root: Path, digest: str) -> Path:
-    key = hashlib.sha256(f"{digest}\0{_code_fingerprint()}\0{root.resolve()}".encode()).hexdigest()[:40]
+    key = sha256(f"{digest}\0{_code_fingerprint()}\0{root.resolve()}".encode()).hexdigest()[:40]
     return cache_dir() / f"{key}.json"
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -23,6 +22,7 @@ from typing import Any
 
 from labcheck.core.i18n import Lang, msg, register_messages, tr
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
+from labcheck.core.sha import sha256
 from labcheck.files import write_json
 
 PROGRESS_FORMAT = "labcheck-progress/1"
@@ -52,7 +52,7 @@ def state_dir() -> Path:
 
 def progress_path(lab_id: str, namespace: str, cluster: str, server: str) -> Path:
     """One file per cluster + namespace + lab: a readable name, and a digest that tells clusters apart."""
-    key = hashlib.sha256(json.dumps([server, cluster, namespace, lab_id]).encode()).hexdigest()[:12]
+    key = sha256(json.dumps([server, cluster, namespace, lab_id]).encode()).hexdigest()[:12]
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{lab_id}-{namespace}")[:80]
     return state_dir() / f"{safe}-{key}.json"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labcheck.core import simple_yaml
 from labcheck.errors import ClusterError
-from labcheck.kube import simple_yaml
 
 _B64 = "base64"
 # client-go's api/v1 types: what each field must be (fields not listed are ignored, as in Go)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from labcheck.kube import simple_yaml
-from labcheck.kube.simple_yaml import NOT_SIMPLE
+from labcheck.core import simple_yaml
+from labcheck.core.simple_yaml import NOT_SIMPLE
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CA = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJkekNDQVIyZ0F3SUJBZ0lCQURBS0Jn" * 8

@@ -1,11 +1,11 @@
-"""The block-style YAML that kubectl and most tools write for kubeconfigs, read without PyYAML.
+"""The block-style YAML kubectl writes for kubeconfigs (learners, for answer files), read without PyYAML.
 
 Importing PyYAML costs more start-up time than grading a step. `parse` reads the plain shape a
 kubeconfig has (block mappings and sequences, plain and quoted one-line scalars, `{}` and `[]`)
 and gives up on anything else — comments after a value, flow collections with content, block
 scalars, anchors, tags, tabs, non-ASCII text, keys or scalars that YAML 1.1 would read as
 something other than a string (apart from true/false/null and plain decimal integers). Giving up
-returns NOT_SIMPLE and the caller reads the file with PyYAML, so the result is always PyYAML's
+returns NOT_SIMPLE and the caller reads the text with PyYAML, so the result is always PyYAML's
 (tests/unit/test_simple_yaml.py holds the two side by side), and every error message is PyYAML's.
 """
 
