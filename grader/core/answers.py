@@ -54,6 +54,9 @@ def reason_of(exc: BaseException) -> str:
         _module(n) for n in ("urllib.error", "socket", "ssl", "http.client"))
     if isinstance(exc, Unreachable):
         return exc.reason
+    own = type(exc).__dict__.get("reason")  # labcheck.kube.wire's errors say it themselves
+    if isinstance(exc, OSError) and isinstance(own, str):
+        return own
     if urllib_error and isinstance(exc, urllib_error.URLError) and isinstance(exc.reason, BaseException):
         return reason_of(exc.reason)
     if isinstance(exc, ConnectionRefusedError):

@@ -3,29 +3,38 @@
 Environment proxies are ignored on purpose: HTTP_PROXY would send node-IP requests to a
 corporate proxy that cannot reach the cluster, and the learner would see the proxy's error.
 A redirect is an answer in itself: its status is reported, never followed elsewhere.
-http.client alone (not urllib.request, which costs start-up time and brings proxies and
-redirects that are both turned off here).
 """
 
 from __future__ import annotations
 
-import http.client
+import socket
 from urllib.parse import urlsplit
 
 from labcheck.core.answers import HttpResult, Unreachable, reason_of
+from labcheck.kube.wire import Connection
 
 MAX_BODY = 64 * 1024
 USER_AGENT = "labcheck"
 
 
-def _connection(scheme: str, host: str, port: int | None, timeout: float) -> http.client.HTTPConnection:
-    if scheme == "https":
+def _connection(scheme: str, host: str, port: int | None, timeout: float) -> Connection:
+    if scheme not in ("http", "https"):
+        raise Unreachable(host, f"unsupported URL scheme {scheme!r}")
+    default = 443 if scheme == "https" else 80
+
+    def dial(timeout: float) -> socket.socket:
+        sock = socket.create_connection((host, port or default), timeout=timeout)
+        if scheme == "http":
+            return sock
         import ssl
 
-        return http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl.create_default_context())
-    if scheme != "http":
-        raise Unreachable(host, f"unsupported URL scheme {scheme!r}")
-    return http.client.HTTPConnection(host, port, timeout=timeout)
+        try:
+            return ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+        except BaseException:
+            sock.close()
+            raise
+
+    return Connection(host, port or default, default, dial, timeout)
 
 
 def http_get(url: str, timeout: float) -> HttpResult:
@@ -36,11 +45,10 @@ def http_get(url: str, timeout: float) -> HttpResult:
     try:
         connection = _connection(parts.scheme, parts.hostname or "", parts.port, timeout)
         try:
-            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Connection": "close"})
-            response = connection.getresponse()
+            response = connection.request("GET", path, [("User-Agent", USER_AGENT), ("Connection", "close")])
             body = response.read(MAX_BODY).decode("utf-8", errors="replace")
             return HttpResult(url=url, status=int(response.status), body=body)
         finally:
             connection.close()
-    except (OSError, http.client.HTTPException, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         raise Unreachable(address, reason_of(exc)) from exc

@@ -9,7 +9,6 @@ every minute); a 401 makes the next request fetch them again, as client-go does.
 from __future__ import annotations
 
 import base64
-import http.client
 import socket
 import ssl
 import threading
@@ -21,20 +20,9 @@ from labcheck.kube.dial import open_socket, ssl_context
 from labcheck.kube.kubeconfig import config_error
 from labcheck.kube.proxy import Proxy, proxy_for
 from labcheck.kube.resolve import Resolved
+from labcheck.kube.wire import Connection, RemoteDisconnected, Response
 
-_STALE = (http.client.RemoteDisconnected, http.client.CannotSendRequest, BrokenPipeError,
-          ConnectionResetError, ConnectionAbortedError)
-
-
-class _Connection(http.client.HTTPConnection):
-    """http.client over a socket that RestClient dials (proxy, TLS and all)."""
-
-    def __init__(self, client: RestClient, timeout: float) -> None:
-        super().__init__(client.host, client.port, timeout=timeout)
-        self._client = client
-
-    def connect(self) -> None:
-        self.sock = self._client.open(self.timeout if isinstance(self.timeout, float | int) else 30.0)
+_STALE = (RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
 MAX_IDLE = 16  # idle connections kept per client (batch: --jobs students at once)
@@ -60,7 +48,7 @@ class RestClient:
             raise config_error("specifying a root certificates file with the insecure flag is not allowed")
         self._tls: tuple[bytes, ssl.SSLContext] | None = None
         self._tls_lock = threading.Lock()
-        self._idle: list[http.client.HTTPConnection] = []  # keep-alive connections no request holds
+        self._idle: list[Connection] = []  # keep-alive connections no request holds
         self._idle_lock = threading.Lock()
         self.stream_api: Any = None  # the kubernetes ApiClient exec and port-forward use (streams.py)
         if self.https and not self.credentials.uses_plugin:
@@ -108,7 +96,11 @@ class RestClient:
         out += [("Impersonate-Group", g) for g in self.credentials.impersonated_groups()]
         return out
 
-    def _connection(self, timeout: float, fresh: bool = False) -> tuple[http.client.HTTPConnection, bool]:
+    def _new_connection(self, timeout: float) -> Connection:
+        """A connection over a socket this client dials (proxy, TLS and all) at its first request."""
+        return Connection(self.host, self.port, 443 if self.https else 80, self.open, timeout)
+
+    def _connection(self, timeout: float, fresh: bool = False) -> tuple[Connection, bool]:
         """An idle keep-alive connection, whichever thread used it last (a batch grades each
         student in a thread of its own: per-thread connections cost a TLS handshake each), or a new one."""
         with self._idle_lock:
@@ -118,9 +110,9 @@ class RestClient:
             if conn.sock is not None:
                 conn.sock.settimeout(timeout)
             return conn, True
-        return _Connection(self, timeout), False
+        return self._new_connection(timeout), False
 
-    def _release(self, conn: http.client.HTTPConnection) -> None:
+    def _release(self, conn: Connection) -> None:
         with self._idle_lock:
             if len(self._idle) < MAX_IDLE:
                 self._idle.append(conn)
@@ -140,22 +132,16 @@ class RestClient:
         for attempt in (1, 2):
             conn, reused = self._connection(timeout, fresh=attempt == 2)  # never two stale ones in a row
             try:
-                conn.putrequest(method, url, skip_accept_encoding=True)
-                for name, value in self.headers():
-                    conn.putheader(name, value)
-                if body is not None:
-                    conn.putheader("Content-Type", "application/json")
-                    conn.putheader("Content-Length", str(len(body)))
-                conn.endheaders(body)
-                response = conn.getresponse()
-                body = response.read() if max_body is None else response.read(max_body)
+                extra = [("Content-Type", "application/json")] if body is not None else []
+                response = conn.request(method, url, self.headers() + extra, body)
+                answer = response.read() if max_body is None else response.read(max_body)
                 if response.will_close or not response.isclosed():  # cut short: the rest is not read
                     conn.close()
                 else:
                     self._release(conn)
                 if response.status == 401:
                     self.credentials.unauthorized()
-                return response.status, body
+                return response.status, answer
             except _STALE:
                 conn.close()
                 if not reused or attempt == 2:  # an idle keep-alive connection the server closed
@@ -166,18 +152,14 @@ class RestClient:
         raise AssertionError("unreachable")
 
     def stream(self, path: str, query: list[tuple[str, Any]], timeout: float,
-               read_timeout: float) -> tuple[int, http.client.HTTPResponse, http.client.HTTPConnection]:
+               read_timeout: float) -> tuple[int, Response, Connection]:
         """A GET whose body is read as it comes (a watch), on a connection of its own: `timeout`
         for the answer's headers, `read_timeout` for each read after. Close the connection when done
         (shutting its socket down also ends a read blocked in another thread)."""
         url = self.prefix + path + (f"?{urlencode(query)}" if query else "")
-        conn = _Connection(self, timeout)
+        conn = self._new_connection(timeout)
         try:
-            conn.putrequest("GET", url, skip_accept_encoding=True)
-            for name, value in self.headers():
-                conn.putheader(name, value)
-            conn.endheaders()
-            response = conn.getresponse()
+            response = conn.request("GET", url, self.headers())
             if response.status == 401:
                 self.credentials.unauthorized()
             if conn.sock is not None:

@@ -8,7 +8,6 @@ anything changed since a version the caller saw, and changed_since() says which 
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import socket
 import threading
@@ -19,6 +18,7 @@ from labcheck.core.i18n import Text, msg
 from labcheck.core.kinds import kind_info
 from labcheck.errors import ClusterError, status_error, transport_error
 from labcheck.kube.informer import Expired, Informer, Key, Refused, Source, timeout_seconds
+from labcheck.kube.wire import Connection, ProtocolError, Response
 
 if TYPE_CHECKING:
     from labcheck.kube.client import KubeCluster
@@ -27,7 +27,7 @@ PAGE_SIZE = 500
 
 
 class _HttpStream:
-    def __init__(self, response: http.client.HTTPResponse, conn: http.client.HTTPConnection) -> None:
+    def __init__(self, response: Response, conn: Connection) -> None:
         self.response, self.conn = response, conn
 
     def events(self) -> Iterator[dict[str, Any]]:
@@ -37,10 +37,10 @@ class _HttpStream:
                     event = json.loads(line)
                     if isinstance(event, dict):
                         yield event
-        except (http.client.HTTPException, AttributeError) as exc:  # cut short, or closed meanwhile
+        except (ProtocolError, ValueError, AttributeError) as exc:  # cut short, or closed meanwhile
             raise ConnectionResetError(str(exc)) from None
         finally:
-            self.conn.close()  # in the reading thread: http.client is not safe across threads
+            self.conn.close()  # in the reading thread: a connection is not safe across threads
 
     def close(self) -> None:
         """From any thread: the socket shut down, so that a blocked read returns."""
