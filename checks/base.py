@@ -5,13 +5,13 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
 from labcheck.core.answers import ExecResult, HttpResult
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.model import BaseModel, ConfigDict, Field, field_validator
+from labcheck.core.record import dataclass, field
 from labcheck.core.results import Finding, Outcome
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"

@@ -7,7 +7,6 @@ at the top level first, then in every nested mapping.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any, ClassVar, Literal
 
@@ -16,6 +15,7 @@ from labcheck.checks.manifest_file import load_small_yaml
 from labcheck.checks.nearby import near_miss
 from labcheck.core.i18n import Text, msg, register_messages
 from labcheck.core.model import BaseModel, ConfigDict, Field, field_validator, model_validator
+from labcheck.core.record import replace
 from labcheck.core.results import Finding, Outcome
 
 register_messages({
@@ -145,7 +145,7 @@ def evaluate(spec: Spec, ctx: EvalContext) -> Finding:
     docs, problem = load_small_yaml(ctx.files_dir / spec.answers_file, shown, "quiz", multi=False)
     file_hint = msg("quiz.file_hint", file=shown, id=spec.id)
     if problem is not None:  # the file is the problem, not the question: its hint, not the study hint
-        return dataclasses.replace(problem, hint=file_hint)
+        return replace(problem, hint=file_hint)
     data = docs[0] if docs else {}
     if not isinstance(data, dict):
         return Finding(Outcome.FAILED, msg("quiz.not_mapping", path=shown, id=spec.id),

@@ -8,12 +8,12 @@ Every problem is `file:line: field: what is wrong`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from labcheck.checks.base import CheckSpec
 from labcheck.core.i18n import Text, catalog
+from labcheck.core.record import dataclass
 from labcheck.errors import SpecError
 from labcheck.labtests import SOLUTIONS_DIR, TESTS_FILE, LabTests, load_tests
 from labcheck.loader import TOP, Located, _format, load_lab, load_yaml

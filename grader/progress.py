@@ -12,7 +12,6 @@ file: an instructor's `grade` never does (grader/batch never imports this module
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.core.i18n import Lang, msg, register_messages, tr
+from labcheck.core.record import replace
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 from labcheck.core.sha import sha256
 from labcheck.files import write_json
@@ -84,7 +84,7 @@ def _when(stamp: str) -> str:
 
 def _remembered(check: CheckResult, entry: dict[str, Any]) -> CheckResult:
     evidence = {str(k): str(v) for k, v in (entry.get("evidence") or {}).items()}
-    return dataclasses.replace(check, outcome=Outcome.PASSED, graded=True, hint=None,
+    return replace(check, outcome=Outcome.PASSED, graded=True, hint=None,
                                message=msg("progress.remembered", when=_when(str(entry["passed_at"]))),
                                expected={}, actual={}, evidence=evidence,
                                remembered=str(entry["passed_at"]))
@@ -104,7 +104,7 @@ def apply(result: RunResult, data: dict[str, Any]) -> RunResult:
             and f"{c.step_id}/{c.check_id}" in entries else c
             for c in step.checks)
         steps.append(StepResult(step.step_id, step.title, checks))
-    return dataclasses.replace(result, steps=tuple(steps))
+    return replace(result, steps=tuple(steps))
 
 
 def record(result: RunResult, data: dict[str, Any], now: str | None = None,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from labcheck.checks import EVALUATORS
 from labcheck.checks.base import CheckSpec, ClusterReader, EvalContext
 from labcheck.core.answers import HttpResult
 from labcheck.core.i18n import Text, msg
+from labcheck.core.record import dataclass, field
 from labcheck.core.results import CheckResult, Finding, Outcome, RunResult, StepResult
 from labcheck.errors import ClusterError
 from labcheck.graph import topological_order

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from labcheck.core.i18n import Lang, Text, msg, tr
+from labcheck.core.record import dataclass, replace
 from labcheck.core.results import ExitCode, RunResult
 from labcheck.errors import ClusterError, LabcheckError
 from labcheck.spec import Lab
@@ -159,7 +158,7 @@ def grade(lab: Lab, step_ids: list[str], *, kubeconfig: str | None, context: str
                          time_limit=timeout, time_spent=time.monotonic() - began, note=note)
     result = run_lab(lab, step_ids, conn.cluster, options,  # type: ignore[arg-type]
                      cluster_problem=conn.problem, progress=progress)
-    return dataclasses.replace(result, scenario_digest=lab.digest())
+    return replace(result, scenario_digest=lab.digest())
 
 
 def autograder_results(result: RunResult, host: str, lang: Lang) -> str:

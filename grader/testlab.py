@@ -17,10 +17,10 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from labcheck.core.record import dataclass
 from labcheck.core.results import Outcome, RunResult
 from labcheck.labtests import Expect, LabTests, Mistake
 from labcheck.lint import solution_script

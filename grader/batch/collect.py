@@ -12,13 +12,13 @@ import datetime as dt
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from labcheck.batch.record import StudentRecord
 from labcheck.batch.roster import Student, describe
 from labcheck.core.i18n import Lang, Text, msg
+from labcheck.core.record import dataclass
 from labcheck.core.results import CheckResult, Outcome, RunResult, StepResult
 from labcheck.receipts import RECEIPT_FORMAT
 

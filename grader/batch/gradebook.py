@@ -8,11 +8,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from labcheck.batch.record import StudentRecord
 from labcheck.core.i18n import Lang, tr
+from labcheck.core.record import dataclass
 from labcheck.core.results import Outcome, StepResult
 
 ErrorStyle = Literal["ERROR", "empty"]

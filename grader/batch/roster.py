@@ -8,12 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from labcheck.core.record import dataclass
 from labcheck.errors import SpecError
 
 FIELDS = ("id", "name", "email", "sis_id", "kubeconfig", "context", "namespace")

@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -21,6 +20,7 @@ from labcheck.batch.outputs import student_dir, write_student
 from labcheck.batch.record import StudentRecord, read_record, timeout_problem, ungraded_run
 from labcheck.batch.roster import Student
 from labcheck.core.i18n import Lang, msg, tr
+from labcheck.core.record import dataclass
 from labcheck.core.results import RunResult
 
 if TYPE_CHECKING:

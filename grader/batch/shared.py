@@ -15,12 +15,12 @@ import builtins
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from labcheck.core.answers import ExecResult, HttpResult
 from labcheck.core.i18n import msg
 from labcheck.core.kinds import kind_info
+from labcheck.core.record import dataclass, field
 from labcheck.errors import ClusterError
 from labcheck.session import Connection
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from labcheck.core.record import dataclass, field
 from labcheck.core.results import Outcome, RunResult
 from labcheck.runner import RunOptions, run_lab
 from labcheck.spec import Lab

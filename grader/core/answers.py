@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import errno
 import sys
-from dataclasses import dataclass
 from typing import Any
+
+from labcheck.core.record import dataclass
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ A static table instead of API discovery: discovery costs a dozen requests per ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from labcheck.core.record import dataclass
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ they are worth, and its score is over the visible checks only (else the score wo
 
 from __future__ import annotations
 
-import dataclasses
-
+from labcheck.core.record import replace
 from labcheck.core.results import RunResult, StepResult
 
 
@@ -17,11 +16,11 @@ def _student_step(step: StepResult) -> StepResult:
     hidden = [c for c in step.checks if not c.visible]
     if not hidden:
         return step
-    return dataclasses.replace(step, checks=tuple(c for c in step.checks if c.visible),
+    return replace(step, checks=tuple(c for c in step.checks if c.visible),
                                hidden_checks=step.hidden_checks + len(hidden),
                                hidden_points=step.hidden_points + sum(c.points for c in hidden))
 
 
 def student_view(run: RunResult) -> RunResult:
     """The run as the student may see it (what every reporter of `labcheck check` reads)."""
-    return dataclasses.replace(run, steps=tuple(_student_step(s) for s in run.steps))
+    return replace(run, steps=tuple(_student_step(s) for s in run.steps))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from labcheck.core.record import dataclass
 from labcheck.kube.client import USER_AGENT, KubeCluster
 from labcheck.kube.resolve import resolve
 from labcheck.kube.transport import RestClient

@@ -15,11 +15,11 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from labcheck.core.record import dataclass
 from labcheck.kube.kubeconfig import config_error
 from labcheck.kube.resolve import interactive_mode
 

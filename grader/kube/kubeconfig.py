@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from labcheck.core import simple_yaml
+from labcheck.core.record import dataclass, field
 from labcheck.errors import ClusterError
 
 _B64 = "base64"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from labcheck.core.record import dataclass
 from labcheck.kube.kubeconfig import config_error
 
 SCHEMES = ("http", "https", "socks5")

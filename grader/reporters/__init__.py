@@ -8,9 +8,9 @@ content: anything that came from the cluster goes through `labcheck.reporters.sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from labcheck.core.i18n import Lang
+from labcheck.core.record import dataclass
 from labcheck.core.results import RunResult
 
 

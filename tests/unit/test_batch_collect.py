@@ -9,6 +9,7 @@ from pathlib import Path
 
 from labcheck.batch.collect import collect, flags_csv, parse_time
 from labcheck.batch.gradebook import GradebookOptions, gradebook_csv
+from labcheck.core.record import replace
 from labcheck.core.results import Outcome
 from labcheck.receipts import build_receipt
 from labcheck.spec import lab_digest as scenario_digest
@@ -91,7 +92,6 @@ def test_collect_flags_copies_tampering_and_late_receipts(tmp_path: Path) -> Non
 
 def test_collect_reads_submitted_junit_files(tmp_path: Path) -> None:
     """JUnit from `labcheck STEP --junit-xml`: outcomes, digest and time, scored with the instructor's lab."""
-    import dataclasses
 
     from labcheck.reporters import REPORTERS, ReportOptions
 
@@ -99,9 +99,9 @@ def test_collect_reads_submitted_junit_files(tmp_path: Path) -> None:
     folder = tmp_path / "junit"
     folder.mkdir()
     failed = {"step-04/service2": Outcome.FAILED, "step-04/service2-answers": Outcome.SKIPPED}
-    good = dataclasses.replace(make_run(), scenario_digest=DIGEST)
-    partial = dataclasses.replace(make_run(failed), scenario_digest=DIGEST)
-    tampered = dataclasses.replace(make_run(), scenario_digest="sha256:" + "1" * 64)
+    good = replace(make_run(), scenario_digest=DIGEST)
+    partial = replace(make_run(failed), scenario_digest=DIGEST)
+    tampered = replace(make_run(), scenario_digest="sha256:" + "1" * 64)
     for sid, run in (("s00", good), ("s01", partial), ("s02", tampered)):
         (folder / f"{sid}.xml").write_text(REPORTERS["junit"](run, ReportOptions(lang="zh")), encoding="utf-8")
     (folder / "s02-notes.xml").write_text("<html>not junit</html>", encoding="utf-8")
@@ -121,17 +121,16 @@ def test_collect_reads_submitted_junit_files(tmp_path: Path) -> None:
 def test_collect_verifies_progress_a_receipt_counted(tmp_path: Path) -> None:
     """A check the student's progress file counted as passed earlier counts in `collect` only when
     it passed inside the assignment window; otherwise it is not done, and flagged."""
-    import dataclasses
 
     students = roster(tmp_path, 2)
     folder = tmp_path / "receipts"
     folder.mkdir()
     for n, when in ((0, "2026-11-20T09:00:00+00:00"), (1, "2026-10-01T09:00:00+00:00")):
         run = make_run()
-        steps = tuple(dataclasses.replace(s, checks=tuple(
-            dataclasses.replace(c, remembered=when) if c.check_id == "pod-running" else c for c in s.checks))
+        steps = tuple(replace(s, checks=tuple(
+            replace(c, remembered=when) if c.check_id == "pod-running" else c for c in s.checks))
             for s in run.steps)
-        data = build_receipt(dataclasses.replace(run, steps=steps), DIGEST, {"kube_system_uid": f"c-{n}"},
+        data = build_receipt(replace(run, steps=steps), DIGEST, {"kube_system_uid": f"c-{n}"},
                              finished_at="2026-11-20T10:30:00+00:00")
         assert any(c.get("passed_earlier_at") == when for c in data["checks"])  # type: ignore[attr-defined]
         (folder / f"s0{n}.json").write_text(json.dumps(data))

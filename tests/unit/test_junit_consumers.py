@@ -13,7 +13,6 @@ GitHub: mikepenz/action-junit-report src/testParser.ts at 0289ec72cf62bdcb8725cc
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 import xmlschema
 
 from labcheck.batch.outputs import class_junit
+from labcheck.core.record import replace
 from labcheck.core.results import Outcome, RunResult
 from labcheck.reporters import REPORTERS, ReportOptions
 from tests.unit.test_batch_helpers import make_run
@@ -72,10 +72,10 @@ def noisy(run: RunResult) -> RunResult:
     """Durations whose sum is float noise (0.1 + 0.2 ...), checks that overlap in time."""
     steps = []
     for step in run.steps:
-        checks = tuple(dataclasses.replace(c, duration_s=0.1 + 0.2 * i, offset_s=0.05 * i)
+        checks = tuple(replace(c, duration_s=0.1 + 0.2 * i, offset_s=0.05 * i)
                        for i, c in enumerate(step.checks))
-        steps.append(dataclasses.replace(step, checks=checks, file=f"scenarios/pods/{step.step_id}.yaml"))
-    return dataclasses.replace(run, steps=tuple(steps), duration_s=15.056999999999999)
+        steps.append(replace(step, checks=checks, file=f"scenarios/pods/{step.step_id}.yaml"))
+    return replace(run, steps=tuple(steps), duration_s=15.056999999999999)
 
 
 def student_report(run: RunResult) -> str:

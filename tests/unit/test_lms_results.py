@@ -10,7 +10,6 @@ PrairieLearn: PrairieLearn/PrairieLearn docs/externalGrading.md at ae1ddf8d25b17
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from labcheck.autograders import gradescope_results, prairielearn_results
 from labcheck.core.i18n import Text
+from labcheck.core.record import replace
 from labcheck.core.results import Outcome, RunResult
 from tests.cli_run import ROOT, labcheck
 from tests.unit.test_batch_helpers import make_run
@@ -28,8 +28,8 @@ VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 
 def with_hidden(run: RunResult) -> RunResult:
     step = run.steps[1]
-    checks = (*step.checks[:-1], dataclasses.replace(step.checks[-1], visibility="hidden"))
-    return dataclasses.replace(run, steps=(run.steps[0], dataclasses.replace(step, checks=checks)))
+    checks = (*step.checks[:-1], replace(step.checks[-1], visibility="hidden"))
+    return replace(run, steps=(run.steps[0], replace(step, checks=checks)))
 
 
 def test_gradescope_fields() -> None:
@@ -53,10 +53,10 @@ def test_gradescope_fields() -> None:
 
 def test_gradescope_markdown_is_literal() -> None:
     run = make_run({"step-04/service": Outcome.FAILED})
-    evil = dataclasses.replace(run.steps[1].checks[0], message=Text.same("[x](http://evil) **b** <img>"),
+    evil = replace(run.steps[1].checks[0], message=Text.same("[x](http://evil) **b** <img>"),
                                actual={"image": "a`b"})
-    run = dataclasses.replace(run, steps=(run.steps[0], dataclasses.replace(
-        run.steps[1], checks=(dataclasses.replace(evil, outcome=Outcome.FAILED), *run.steps[1].checks[1:]))))
+    run = replace(run, steps=(run.steps[0], replace(
+        run.steps[1], checks=(replace(evil, outcome=Outcome.FAILED), *run.steps[1].checks[1:]))))
     output = gradescope_results(run, "en")["tests"][len(run.steps[0].checks)]["output"]
     assert "](" not in output and "<img>" not in output and "\\*\\*b" in output
     assert "- actual: `image=a'b`" in output
