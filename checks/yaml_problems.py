@@ -26,14 +26,15 @@ register_messages({
     "yaml.too_deep": {"en": "nested too deeply", "zh": "嵌套层次过深"},
 })
 
-_KNOWN: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"mapping values are not allowed"), "yaml.mapping_values"),
-    (re.compile(r"found character '\\t'|found character '\t'"), "yaml.tab"),
-    (re.compile(r"expected ',' or '(?P<close>[\]}])', but got '<stream end>'"), "yaml.unclosed_flow"),
-    (re.compile(r"found unexpected end of stream"), "yaml.end_of_stream"),
-    (re.compile(r"found undefined alias '(?P<name>[^']*)'"), "yaml.alias"),
-    (re.compile(r"expected <block end>"), "yaml.block_end"),
-    (re.compile(r"could not find expected ':'"), "yaml.colon"),
+# patterns, compiled by re's cache when a file is broken (not at every start)
+_KNOWN: list[tuple[str, str]] = [
+    (r"mapping values are not allowed", "yaml.mapping_values"),
+    (r"found character '\\t'|found character '\t'", "yaml.tab"),
+    (r"expected ',' or '(?P<close>[\]}])', but got '<stream end>'", "yaml.unclosed_flow"),
+    (r"found unexpected end of stream", "yaml.end_of_stream"),
+    (r"found undefined alias '(?P<name>[^']*)'", "yaml.alias"),
+    (r"expected <block end>", "yaml.block_end"),
+    (r"could not find expected ':'", "yaml.colon"),
 ]
 
 
@@ -42,7 +43,7 @@ def yaml_problem(problem: str) -> Text:
     if not problem:
         return msg("yaml.syntax")
     for pattern, key in _KNOWN:
-        found = pattern.search(problem)
+        found = re.search(pattern, problem)
         if found:
             return msg(key, **found.groupdict())
     return Text.same(problem)

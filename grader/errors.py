@@ -40,17 +40,18 @@ class ClusterError(LabcheckError):
         return f"{self.reason}: {self.message}"
 
 
-# Turning HTTP and transport failures into ClusterErrors that carry no credentials.
+# Turning HTTP and transport failures into ClusterErrors that carry no credentials (the patterns
+# are compiled by re's cache at the first failure, not at every start).
 _SECRET_PATTERNS = [
-    re.compile(r"(?i)(bearer|token|password|authorization)[\"']?\s*[:=]?\s*[\"']?[A-Za-z0-9._~+/=-]{8,}"),
-    re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*"),  # JWTs
-    re.compile(r"-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----"),
+    r"(?i)(bearer|token|password|authorization)[\"']?\s*[:=]?\s*[\"']?[A-Za-z0-9._~+/=-]{8,}",
+    r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",  # JWTs
+    r"-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----",
 ]
 
 
 def scrub(text: str) -> str:
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub("[redacted]", text)
+        text = re.sub(pattern, "[redacted]", text)
     return text.replace("\n", " ").strip()[:500]
 
 
@@ -77,7 +78,7 @@ _CLOSED = ("eof occurred", "unexpected_eof", "unexpected eof", "connection reset
 
 
 # websocket-client's refusal: "Handshake status 500 Internal Server Error -+-+- {headers} -+-+- body"
-_HANDSHAKE = re.compile(r"Handshake status (\d{3})[^\n]*? -\+-\+- \{[^}]*\} -\+-\+- (.*)", re.S)
+_HANDSHAKE = r"Handshake status (\d{3})[^\n]*? -\+-\+- \{[^}]*\} -\+-\+- (.*)"  # compiled when needed
 
 
 class ProxyFailed(OSError):
@@ -99,7 +100,7 @@ def transport_error(exc: BaseException, what: str, server: str) -> ClusterError:
         return ClusterError("unauthorized", f"{what}: unauthorized")
     if "Handshake status 404" in text:
         return ClusterError("not_found", f"{what}: not found")
-    refused = _HANDSHAKE.search(text)
+    refused = re.search(_HANDSHAKE, text, re.S)
     if refused:  # the stream's upgrade refused; a kubelet's 500 `container not found ("c")`: it just stopped
         code, body = int(refused.group(1)), scrub(refused.group(2)).strip()[:200]
         return ClusterError("server_error", f"{what}: HTTP {code}: {body or '-'}", retryable=code >= 500)

@@ -19,28 +19,26 @@ ELLIPSIS = "…"
 _READ_FACTOR = 4
 _READ_SLACK = 256
 
+# The patterns are compiled on first use (by re's own cache): most runs print only text that
+# _SUSPECT finds nothing in, and compiling these costs ~2 ms of every start.
 # ESC-based sequences: CSI (colours, cursor moves, clear screen), OSC (window titles, hyperlinks;
 # ended by BEL or ST), DCS/SOS/PM/APC strings (ended by ST), and the two-character escapes.
-_ANSI = re.compile(
+_ANSI = (
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]                    # CSI ... final byte
   | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?         # OSC ... BEL | ST
   | \x1b[PX^_][^\x1b]*(?:\x1b\\)?              # DCS, SOS, PM, APC ... ST
   | \x1b[ -/]*[0-~]                            # other escapes (ESC c, ESC ( B, ESC 7, ...)
   | \x9b[0-?]*[ -/]*[@-~]                      # 8-bit CSI
-    """,
-    re.VERBOSE,
+    """
 )
 # C0 controls except TAB and LF, DEL, C1 controls; bidi embedding/override/isolate controls.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 # Code points XML 1.0 does not allow at all (after the controls above are gone), plus the
 # noncharacters U+FDD0..U+FDEF that junit tooling also rejects.
-_XML_ILLEGAL = re.compile(
-    "[\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
-    + "]"
-)
-_LINE_BREAKS = re.compile(r"[ \t]*\n[ \t\n]*")
+_XML_ILLEGAL = ("[\ufdd0-\ufdef\ufffe\uffff"
+                + "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF)) + "]")
+_LINE_BREAKS = r"[ \t]*\n[ \t\n]*"
 # anything clean() changes besides the cut: ESC/CSI (\x1b, \x9b), CR, TAB, LF, controls, bidi, surrogates
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -67,11 +65,11 @@ def clean(text: object, limit: int = 2000, *, newlines: bool = False) -> str:
     if cut:
         raw = raw[:read]
     out = fix_surrogates(raw)
-    out = _ANSI.sub("", out)
+    out = re.sub(_ANSI, "", out, flags=re.VERBOSE)
     out = out.replace("\r\n", "\n").replace("\r", "\n")
-    out = _CONTROL.sub("", out)
+    out = re.sub(_CONTROL, "", out)
     # tabs as spaces; on one line, each line break (with the blanks around it) as one space
-    out = out.replace("\t", "    ") if newlines else _LINE_BREAKS.sub(" ", out).replace("\t", " ").strip()
+    out = out.replace("\t", "    ") if newlines else re.sub(_LINE_BREAKS, " ", out).replace("\t", " ").strip()
     if cut or len(out) > limit:
         out = out[: limit - len(ELLIPSIS)].rstrip() + ELLIPSIS
     return out
@@ -79,7 +77,7 @@ def clean(text: object, limit: int = 2000, *, newlines: bool = False) -> str:
 
 def clean_xml(text: object, limit: int = 2000, *, newlines: bool = True) -> str:
     """Like `clean`, and also without the characters XML 1.0 forbids (safe in text and attributes)."""
-    return _XML_ILLEGAL.sub("", clean(text, limit, newlines=newlines))
+    return re.sub(_XML_ILLEGAL, "", clean(text, limit, newlines=newlines))
 
 
 def clean_map(values: Mapping[str, object] | None, limit: int = 2000, *, max_items: int = 50,
