@@ -103,3 +103,16 @@ def test_a_second_run_does_not_import_click(tmp_path: Path) -> None:
     assert "click" in [line.rsplit("|", 1)[-1].strip() for line in runs[0].stderr.splitlines()]
     assert "click" not in imported
     assert list((tmp_path / "labcheck").glob("cli-*.json"))
+
+
+@pytest.mark.parametrize("argv", [["list"], ["explain", "step-04", "--lang", "zh"], ["step-01", "--no-progress"],
+                                  ["step-04", "--kubeconfig", "/nonexistent/kubeconfig", "--no-progress"]])
+def test_the_fast_path_prints_what_click_prints(argv: list[str], tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LABCHECK_")}
+    env.update(XDG_CACHE_HOME=str(tmp_path), KUBECONFIG=str(tmp_path / "none"), NO_COLOR="1")
+    run = [sys.executable, "-m", "labcheck", *argv]
+    subprocess.run(run, capture_output=True, timeout=60, env=env, cwd=tmp_path)  # writes the table
+    fast = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    slow = subprocess.run(run, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env={**env, "LABCHECK_LAB": "pods"})  # a variable click reads: click's path
+    assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)
