@@ -12,7 +12,7 @@ from typing import Any
 
 from labcheck.batch.gradebook import GradebookOptions, preset
 from labcheck.batch.roster import Student, load_roster
-from labcheck.core.i18n import Text
+from labcheck.core.i18n import Lang, Text
 from labcheck.core.results import Outcome, RunResult
 from tests.unit.test_batch_helpers import make_run
 
@@ -30,7 +30,7 @@ ROWS = [  # id, name, email, sis_id
 MISSING: list[dict[str, Any]] = [{"id": "s98", "name": "Nobody Graded", "email": "n@uni.example", "index": 5},
                                  {"id": "s99", "index": 10**9}]
 # the gradebook, class JUnit and summary in each form: folder -> (options, language)
-FORMS: dict[str, tuple[GradebookOptions, str]] = {
+FORMS: dict[str, tuple[GradebookOptions, Lang]] = {
     "plain-en": (GradebookOptions(points_row=True), "en"),
     "canvas-en": (preset("canvas"), "en"),
     "moodle-zh": (preset("moodle", lang="zh"), "zh"),
