@@ -14,8 +14,11 @@ import pytest
 import labcheck.batch.outputs as outputs
 import labcheck.batch.run as run
 from labcheck.batch.outputs import RecordFiles, read_records, write_class
+from labcheck.batch.outputs import write_student as real_write
 from labcheck.batch.record import StudentRecord
+from labcheck.batch.record import read_record as real_read
 from labcheck.batch.run import BatchOptions, grade_roster
+from labcheck.core.i18n import Lang
 from tests.unit.batch_class import FORMS, GOLDEN, MISSING, NOW, grade, roster
 from tests.unit.test_batch_helpers import LAB, STEPS
 
@@ -73,7 +76,7 @@ def test_no_student_results_are_held_once_written(tmp_path: Path, monkeypatch: p
         gc.collect()
         return sum(1 for r in refs if r() is not None)
 
-    def write_student(out: Path, record: StudentRecord, lang: str) -> None:
+    def write_student(out: Path, record: StudentRecord, lang: Lang) -> None:
         most_alive[0] = max(most_alive[0], alive(written))  # the ones before this one, still held?
         written.append(weakref.ref(record))
         real_write(out, record, lang)
@@ -85,7 +88,6 @@ def test_no_student_results_are_held_once_written(tmp_path: Path, monkeypatch: p
             loaded.append(weakref.ref(record))
         return record
 
-    real_write, real_read = run.write_student, outputs.read_record
     monkeypatch.setattr(run, "write_student", write_student)
     monkeypatch.setattr(outputs, "read_record", read_record)
     students = roster(tmp_path)
