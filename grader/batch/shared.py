@@ -5,7 +5,10 @@ one version check and, per kind, one list across all namespaces (field selector:
 system namespaces the roster does not name) instead of one list per student. A list is
 reused while it is younger than the lab's poll interval, so no student ever sees older data
 than one round of their own polling would; with one look (--wait 0) each list is fetched once
-for the whole batch round. A cluster-wide list the account may not make
+for the whole batch round (in pages of 500: one list still). The same list answers a student's
+look across all namespaces (checks/nearby.py: "your Pod is in namespace X"): the roster's
+objects whole, the others (but the system namespaces) by their metadata only, so a class of
+unfinished learners is not one cluster-wide list each. A cluster-wide list the account may not make
 (RBAC on namespaces only) falls back to per-namespace lists for that kind.
 """
 
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 MIN_STUDENTS = 2  # fewer students on a cluster: per-namespace lists cost less
 ERROR_AGE = 0.25  # seconds a failed cluster-wide list stands for the students who wait on it
+STUB_FIELDS = ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp")
 
 
 @dataclass
@@ -37,6 +41,14 @@ class _Snapshot:
     taken: float
     by_namespace: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
     error: ClusterError | None = None
+    # a namespaced kind in every namespace, in the API's order: the roster's objects, and the
+    # metadata (STUB_FIELDS) of the others; what a look outside one's namespace needs
+    everywhere: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _stub(item: dict[str, Any], kind: str) -> dict[str, Any]:
+    meta = item.get("metadata") or {}
+    return {"kind": kind, "metadata": {k: meta[k] for k in STUB_FIELDS if k in meta}}
 
 
 class SharedCluster:
@@ -79,12 +91,16 @@ class SharedCluster:
                     ns = (item.get("metadata") or {}).get("namespace") if namespaced else None
                     if ns is None or ns in self.namespaces:
                         found.by_namespace.setdefault(ns, []).append(item)
+                        found.everywhere.append(item)
+                    else:
+                        found.everywhere.append(_stub(item, kind))
             self._snapshots[kind] = found
             return found
 
     def list(self, kind: str, namespace: str | None, own: KubeCluster) -> list[dict[str, Any]]:
         namespaced = kind_info(kind).namespaced
-        if namespaced and (namespace not in self.namespaces or kind in self.per_namespace):
+        if namespaced and kind in self.per_namespace or \
+                namespaced and namespace is not None and namespace not in self.namespaces:
             return own.list(kind, namespace)
         found = self.snapshot(kind)
         if found.error is not None:
@@ -92,6 +108,8 @@ class SharedCluster:
                 self.per_namespace.add(kind)
                 return own.list(kind, namespace)
             raise found.error
+        if namespaced and namespace is None:  # every student who looks elsewhere: one list, not one each
+            return found.everywhere
         return found.by_namespace.get(namespace if namespaced else None, [])
 
     def namespace_exists(self, namespace: str, own: KubeCluster) -> bool | None:

@@ -126,3 +126,21 @@ def test_a_paged_list_is_one_list_for_the_whole_class() -> None:
     assert sizes == [PAGE_SIZE + 1, PAGE_SIZE] * 8
     assert [g.get("continue") for g in rest.gets] == [None, str(PAGE_SIZE), str(2 * PAGE_SIZE)]
     assert {g["path"] for g in rest.gets} == {"/api/v1/services"}
+
+
+def test_looking_in_every_namespace_reuses_the_class_list() -> None:
+    """checks/nearby.py asks for a kind in all namespaces when a learner's object is missing: the class's
+    one list answers it (the roster's objects whole, others' metadata), not a list per learner."""
+    pods = [obj("p1", "a"), {"metadata": {"name": "p2", "namespace": "default", "uid": "u2",
+                                          "creationTimestamp": "2026-12-01T10:00:00Z"}, "spec": {"big": "x"}},
+            obj("p3", "b")]
+    kube = FakeKube({"Pod": pods})
+    cluster = shared(kube)
+    for _ in range(5):  # five learners whose Pod is missing
+        everywhere = cluster.list("Pod", None, kube)  # type: ignore[arg-type]
+        assert [(p["metadata"]["name"], p["metadata"].get("namespace")) for p in everywhere] == [
+            ("p1", "a"), ("p2", "default"), ("p3", "b")]
+    assert everywhere[0] is cluster.list("Pod", "a", kube)[0]  # type: ignore[arg-type]
+    assert everywhere[1] == {"kind": "Pod", "metadata": {"name": "p2", "namespace": "default", "uid": "u2",
+                                                         "creationTimestamp": "2026-12-01T10:00:00Z"}}
+    assert [c[:2] for c in kube.calls] == [("Pod", None)]
