@@ -1,9 +1,13 @@
 """grader/batch/shared.py: one cluster-wide list per kind for a whole class, and its fallbacks."""
 
+from __future__ import annotations
+
+import builtins
 import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -23,6 +27,10 @@ class FakeKube:
         if namespace is None and kind in self.forbidden:
             raise ClusterError("forbidden", f"list {kind}: forbidden")
         return [i for i in self.items.get(kind, []) if namespace in (None, i["metadata"].get("namespace"))]
+
+    def list_pages(self, kind: str, namespace: str | None,
+                   field_selector: str = "") -> Iterator[builtins.list[dict[str, Any]]]:
+        yield self.list(kind, namespace, field_selector)
 
 
 def obj(name: str, namespace: str | None = None) -> dict[str, Any]:
@@ -130,7 +138,7 @@ def test_a_paged_list_is_one_list_for_the_whole_class() -> None:
 
 def test_looking_in_every_namespace_reuses_the_class_list() -> None:
     """checks/nearby.py asks for a kind in all namespaces when a learner's object is missing: the class's
-    one list answers it (the roster's objects whole, others' metadata), not a list per learner."""
+    one list answers it (every object's metadata), not a list per learner."""
     pods = [obj("p1", "a"), {"metadata": {"name": "p2", "namespace": "default", "uid": "u2",
                                           "creationTimestamp": "2026-12-01T10:00:00Z"}, "spec": {"big": "x"}},
             obj("p3", "b")]
@@ -140,7 +148,21 @@ def test_looking_in_every_namespace_reuses_the_class_list() -> None:
         everywhere = cluster.list("Pod", None, kube)  # type: ignore[arg-type]
         assert [(p["metadata"]["name"], p["metadata"].get("namespace")) for p in everywhere] == [
             ("p1", "a"), ("p2", "default"), ("p3", "b")]
-    assert everywhere[0] is cluster.list("Pod", "a", kube)[0]  # type: ignore[arg-type]
     assert everywhere[1] == {"kind": "Pod", "metadata": {"name": "p2", "namespace": "default", "uid": "u2",
                                                          "creationTimestamp": "2026-12-01T10:00:00Z"}}
+    assert cluster.list("Pod", "a", kube) == [obj("p1", "a")]  # type: ignore[arg-type]
     assert [c[:2] for c in kube.calls] == [("Pod", None)]
+
+
+def test_each_student_reads_its_own_copy_of_the_packed_list() -> None:
+    """The round's lists are kept as JSON text (batch/snapshot.py), so a student's check that changed an
+    object it read could not change what the next student reads."""
+    kube = FakeKube({"Pod": [{"metadata": {"name": "p1", "namespace": "a"}, "status": {"phase": "Running"},
+                              "note": "中文 ✓"}]})
+    cluster = shared(kube)
+    first = cluster.list("Pod", "a", kube)  # type: ignore[arg-type]
+    first[0]["status"]["phase"] = "Changed"
+    again = cluster.list("Pod", "a", kube)  # type: ignore[arg-type]
+    assert again == [{"metadata": {"name": "p1", "namespace": "a"}, "status": {"phase": "Running"},
+                      "note": "中文 ✓"}]
+    assert cluster.list("Pod", "b", kube) == [] and len(kube.calls) == 1  # type: ignore[arg-type]
