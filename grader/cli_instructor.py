@@ -179,9 +179,9 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
     grade_fn = default_grade_fn(lab_obj, step_ids, kubeconfig=kubeconfig, wait=wait,
                                 files_dir=Path(files_dir) if files_dir else None, students=students)
     options = BatchOptions(out=out_dir, jobs=jobs, timeout=timeout or None, resume=resume, lang=lang)
-    grade_roster(lab_obj, step_ids, students, options, grade_fn)
+    briefs = grade_roster(lab_obj, step_ids, students, options, grade_fn)
     # from the files each student's end wrote (and, with --resume, the earlier runs'): one at a time
-    written = write_class(out_dir, RecordFiles(out_dir, {s.id for s in students}), gradebook, lang)
+    written = write_class(out_dir, RecordFiles(out_dir, known=briefs), gradebook, lang)
     _left_out(written.left_out, lang)
     _done(written.students, out_dir, lang)
     sys.exit(int(_batch_exit(written.students, exit_zero=exit_zero)))

@@ -69,15 +69,19 @@ def read_records(out: Path) -> list[StudentRecord]:
 
 
 class RecordFiles:
-    """The record files under `out` of the students in `ids` (all when None), read when needed."""
+    """The record files under `out` of the students in `ids` (all when None), read when needed;
+    `known`: their Briefs, from the run that wrote them (no first pass over the files then)."""
 
-    def __init__(self, out: Path, ids: Collection[str] | None = None) -> None:
-        self.out, self.ids = out, ids
+    def __init__(self, out: Path, ids: Collection[str] | None = None, known: Sequence[Brief] | None = None,
+                 ) -> None:
+        self.out, self.ids, self.known = out, ids, known
 
-    def scan(self) -> Iterator[tuple[Any, StudentRecord]]:
-        for path, record in iter_records(self.out):
-            if self.ids is None or record.id in self.ids:
-                yield path, record
+    def briefs(self) -> list[tuple[Any, Brief]]:
+        if self.known is not None:
+            return [(student_dir(self.out, b.id) / "record.json", b) for b in self.known
+                    if self.ids is None or b.id in self.ids]
+        return [(path, Brief.of(record)) for path, record in iter_records(self.out)
+                if self.ids is None or record.id in self.ids]
 
     def load(self, key: Any) -> StudentRecord:
         from labcheck.errors import LabcheckError
@@ -94,8 +98,8 @@ class RecordList:
     def __init__(self, records: Sequence[StudentRecord]) -> None:
         self.records = list(records)
 
-    def scan(self) -> Iterator[tuple[Any, StudentRecord]]:
-        yield from enumerate(self.records)
+    def briefs(self) -> list[tuple[Any, Brief]]:
+        return [(i, Brief.of(record)) for i, record in enumerate(self.records)]
 
     def load(self, key: Any) -> StudentRecord:
         return self.records[int(key)]
@@ -124,7 +128,7 @@ class ClassWritten:
 
 def _briefs(source: RecordSource) -> list[tuple[Any, Brief]]:
     """Pass 1: each record's Brief, in roster order (ties: in the order the source gives them)."""
-    found = [(key, Brief.of(record)) for key, record in source.scan()]
+    found = source.briefs()
     return [found[i] for i in sorted(range(len(found)), key=lambda i: (found[i][1].index, i))]
 
 
@@ -132,7 +136,8 @@ def write_class(out: Path, source: RecordSource | Sequence[StudentRecord], grade
                 lang: Lang, missing: Sequence[dict[str, Any]] = (), now: dt.datetime | None = None,
                 ) -> ClassWritten:
     """Write the gradebook, the class JUnit and the summary, holding one student's results at a time:
-    pass 1 reads every record for the headers, pass 2 reads each again and writes its rows."""
+    pass 1 reads every record for the headers (unless the source knows their Briefs), pass 2 reads
+    each again and writes its rows."""
     from labcheck.batch.class_junit import JunitWriter
     from labcheck.batch.summary_html import SummaryWriter
 

@@ -35,9 +35,11 @@ def assert_golden(out: Path, form: str) -> None:
 def test_streamed_class_outputs_equal_the_in_memory_ones(tmp_path: Path, form: str) -> None:
     students = roster(tmp_path)
     out = tmp_path / "out"
-    grade_roster(LAB, STEPS, students, BatchOptions(out=out, jobs=3), grade, stream=io.StringIO())
+    briefs = grade_roster(LAB, STEPS, students, BatchOptions(out=out, jobs=3), grade, stream=io.StringIO())
     options, lang = FORMS[form]
-    written = write_class(out, RecordFiles(out, {s.id for s in students}), options, lang,
+    write_class(out, RecordFiles(out, known=briefs), options, lang, MISSING, now=NOW)  # as `grade` does
+    assert_golden(out, form)
+    written = write_class(out, RecordFiles(out, {s.id for s in students}), options, lang,  # as `merge`
                           MISSING, now=NOW)
     assert_golden(out, form)
     assert written.left_out == LEFT_OUT[form]
@@ -98,5 +100,9 @@ def test_no_student_results_are_held_once_written(tmp_path: Path, monkeypatch: p
     write_class(out, RecordFiles(out), options, lang, MISSING, now=NOW)
     assert len(loaded) == 2 * len(students)  # pass 1 for the headers, pass 2 for the rows
     assert most_alive[1] <= 1 and alive(loaded) == 0  # the one before, until the next is read
+    assert_golden(out, "canvas-en")
+    loaded.clear()
+    write_class(out, RecordFiles(out, known=briefs), options, lang, MISSING, now=NOW)
+    assert len(loaded) == len(students) and most_alive[1] <= 1 and alive(loaded) == 0  # the runner's Briefs
     assert_golden(out, "canvas-en")
     assert [b.id for b in briefs] == [s.id for s in students]
