@@ -131,5 +131,7 @@ def by_resource(events: list[dict[str, Any]]) -> dict[str, int]:
             key += f"/{ref['subresource']}"
         if ev.get("verb") == "list" and not ref.get("namespace"):
             key += " (all namespaces)"
+        if ev.get("verb") == "list" and "continue=" in ev.get("requestURI", ""):
+            key += " next page"  # the same list, paged (limit 500): not a second fetch
         counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))

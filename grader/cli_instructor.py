@@ -111,12 +111,12 @@ def _batch_exit(records: Sequence[Any], missing: int = 0, exit_zero: bool = Fals
         return ExitCode.OK
     if missing or any(r.has_error for r in records):
         return ExitCode.USAGE_ERROR
-    return ExitCode.OK if all(r.run.passed for r in records) else ExitCode.CHECKS_FAILED
+    return ExitCode.OK if all(r.passed for r in records) else ExitCode.CHECKS_FAILED
 
 
 def _done(records: Sequence[Any], out: Path, lang: Lang) -> None:
     errors = sum(1 for r in records if r.has_error)
-    passed = sum(1 for r in records if r.run.passed)
+    passed = sum(1 for r in records if r.passed)
     failed = len(records) - passed - errors
     click.echo(tr("batch.done", lang, total=len(records), passed=passed, failed=failed, errors=errors,
                   out=out))
@@ -157,7 +157,7 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
     from labcheck.labcache import prefer_light
 
     prefer_light(lab)  # a lab validated before: no pydantic for the whole class either
-    from labcheck.batch.outputs import read_records, write_batch_meta, write_class
+    from labcheck.batch.outputs import RecordFiles, write_batch_meta, write_class
     from labcheck.batch.roster import load_roster
     from labcheck.batch.roster import shard as take_shard
     from labcheck.batch.run import BatchOptions, default_grade_fn, grade_roster
@@ -179,12 +179,12 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
     grade_fn = default_grade_fn(lab_obj, step_ids, kubeconfig=kubeconfig, wait=wait,
                                 files_dir=Path(files_dir) if files_dir else None, students=students)
     options = BatchOptions(out=out_dir, jobs=jobs, timeout=timeout or None, resume=resume, lang=lang)
-    records = grade_roster(lab_obj, step_ids, students, options, grade_fn)
-    wanted = {s.id for s in students}
-    records = [r for r in read_records(out_dir) if r.id in wanted] if resume else records
-    _left_out(write_class(out_dir, records, gradebook, lang), lang)
-    _done(records, out_dir, lang)
-    sys.exit(int(_batch_exit(records, exit_zero=exit_zero)))
+    briefs = grade_roster(lab_obj, step_ids, students, options, grade_fn)
+    # from the files each student's end wrote (and, with --resume, the earlier runs'): one at a time
+    written = write_class(out_dir, RecordFiles(out_dir, known=briefs), gradebook, lang)
+    _left_out(written.left_out, lang)
+    _done(written.students, out_dir, lang)
+    sys.exit(int(_batch_exit(written.students, exit_zero=exit_zero)))
 
 
 @click.command()
@@ -195,18 +195,19 @@ def grade(roster: str, steps: str, lab: str, out: str, jobs: int, timeout: float
 @lang_option
 def merge(inputs: tuple[str, ...], out: str, exit_zero: bool, lang: Lang | None, **kw: Any) -> None:
     """Merge the --out folders of shards (e.g. results-*/) into one class result."""
-    from labcheck.batch.outputs import merge_results, write_class
+    from labcheck.batch.outputs import RecordFiles, merge_results, write_class
 
     lang = lang or default_lang()
     gradebook = _gradebook(kw, lang)
     out_dir = Path(out)
-    records, missing = merge_results([Path(p) for p in inputs], out_dir)
+    copied, missing = merge_results([Path(p) for p in inputs], out_dir)
     from_missing = [{"id": sid, "index": 10**9} for sid in missing]
-    _left_out(write_class(out_dir, records, gradebook, lang, from_missing), lang)
+    written = write_class(out_dir, RecordFiles(out_dir, set(copied)), gradebook, lang, from_missing)
+    _left_out(written.left_out, lang)
     for sid in missing:
         click.echo(f"{sid}: {tr('collect.missing', lang)}", err=True)
-    _done(records, out_dir, lang)
-    sys.exit(int(_batch_exit(records, len(missing), exit_zero)))
+    _done(written.students, out_dir, lang)
+    sys.exit(int(_batch_exit(written.students, len(missing), exit_zero)))
 
 
 @click.command()
@@ -247,7 +248,7 @@ def collect(receipts: str, roster: str, lab: str, steps: str, out: str, window_s
     out_dir = Path(out)
     for record in records:  # students/<id>/: gradescope/results.json, prairielearn/results.json, ...
         write_student(out_dir, record, lang)
-    _left_out(write_class(out_dir, records, gradebook, lang, missing), lang)
+    _left_out(write_class(out_dir, records, gradebook, lang, missing).left_out, lang)
     write_text(out_dir / "flags.csv", flags_csv(flags, lang))
     for path in unknown:
         click.echo(tr("collect.unknown_file", lang, path=path), err=True)

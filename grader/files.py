@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from labcheck.errors import LabcheckError
 
@@ -20,10 +22,19 @@ def write_json(path: Path, data: Any, compact: bool = False) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
+    with atomic_text(path) as stream:
+        stream.write(text)
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """A file written piece by piece (a class's outputs, one student at a time), renamed into place
+    once whole; nothing is left at `path` when the writing fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as stream:
+            yield stream
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

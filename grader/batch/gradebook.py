@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
+from labcheck.batch.brief import Brief, ClassHead
 from labcheck.batch.record import StudentRecord
 from labcheck.core.i18n import Lang, tr
 from labcheck.core.record import dataclass
@@ -63,23 +64,6 @@ def number(value: float) -> str:
     return f"{round(value, 4):g}"
 
 
-def step_ids(records: Sequence[StudentRecord]) -> list[str]:
-    seen: dict[str, None] = {}
-    for record in records:
-        for step in record.run.steps:
-            seen.setdefault(step.step_id, None)
-    return list(seen)
-
-
-def _max_points(records: Sequence[StudentRecord]) -> dict[str, float]:
-    """Each step's full points (graded or not) from the first record that has the step."""
-    out: dict[str, float] = {}
-    for record in records:
-        for step in record.run.steps:
-            out.setdefault(step.step_id, step.total_points)
-    return out
-
-
 def _lead_headers(options: GradebookOptions) -> list[str]:
     if options.canvas:
         return [header for header, _ in CANVAS_LEAD]
@@ -98,7 +82,7 @@ def _matchable(student: dict[str, Any], options: GradebookOptions) -> bool:
     return any(str(student.get(f) or "").strip() for f in fields)
 
 
-def left_out(records: Sequence[StudentRecord], options: GradebookOptions,
+def left_out(records: Sequence[StudentRecord | Brief], options: GradebookOptions,
              missing: Sequence[dict[str, Any]] = ()) -> list[str]:
     """Student ids whose row `require_id` leaves out: nothing the LMS could match it by."""
     if not options.require_id:
@@ -121,56 +105,73 @@ def step_feedback(step: StepResult, lang: Lang) -> str:
     return text
 
 
-def gradebook_csv(records: Sequence[StudentRecord], options: GradebookOptions,
-                  missing: Sequence[dict[str, Any]] = ()) -> str:
-    """One row per student in roster order; `missing` students (no result at all) get empty cells."""
-    steps = step_ids(records)
-    maxima = _max_points(records)
-    lab = records[0].run.lab_id if records else ""
-    marker = "ERROR" if options.errors == "ERROR" else ""
-    feedback = bool(options.feedback_column)
-    header = _lead_headers(options)
-    for s in steps:
-        fill = {"step": s, "lab": lab, "max": number(maxima.get(s, 0))}
-        header.append(options.step_column.format(**fill))
-        if feedback:
-            header.append(options.feedback_column.format(**fill))
-    total = bool(options.total_column)
-    if total:
-        header.append(options.total_column)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    if options.points_row:
-        lead = ["Points Possible"] + [""] * (len(_lead_headers(options)) - 1)
-        points: list[str] = []
-        for s in steps:
-            points += [number(maxima.get(s, 0))] + ([""] if feedback else [])
-        writer.writerow(lead + points + ([number(sum(maxima.values()))] if total else []))
-    skip = set(left_out(records, options, missing))
-    per_step = 2 if feedback else 1
-    rows: list[tuple[int, list[str]]] = []
-    for record in records:
-        if record.id in skip:
-            continue
-        cells = _lead(record.student, options)
+class GradebookWriter:
+    """The gradebook written row by row as the students come, in roster order; `missing` students
+    (no result at all) get empty cells, in their place by roster index."""
+
+    def __init__(self, stream: TextIO, head: ClassHead, briefs: Sequence[Brief], options: GradebookOptions,
+                 missing: Sequence[dict[str, Any]] = ()) -> None:
+        self.options, self.head = options, head
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.left_out = left_out(briefs, options, missing)
+        self.skip = set(self.left_out)
+        self.missing = sorted(missing, key=lambda s: int(s.get("index", 0)))
+        self.feedback, self.total = bool(options.feedback_column), bool(options.total_column)
+        self.marker = "ERROR" if options.errors == "ERROR" else ""
+        header = _lead_headers(options)
+        for s in head.steps:
+            fill = {"step": s, "lab": head.lab_id or "", "max": number(head.maxima[s])}
+            header.append(options.step_column.format(**fill))
+            if self.feedback:
+                header.append(options.feedback_column.format(**fill))
+        if self.total:
+            header.append(options.total_column)
+        self.writer.writerow(header)
+        if options.points_row:
+            lead = ["Points Possible"] + [""] * (len(_lead_headers(options)) - 1)
+            points: list[str] = []
+            for s in head.steps:
+                points += [number(head.maxima[s])] + ([""] if self.feedback else [])
+            self.writer.writerow(lead + points + ([number(sum(head.maxima.values()))] if self.total else []))
+
+    def _missing_before(self, index: float) -> None:
+        while self.missing and int(self.missing[0].get("index", 0)) < index:
+            student = self.missing.pop(0)
+            if str(student.get("id")) not in self.skip:
+                per_step = 2 if self.feedback else 1
+                self.writer.writerow(_lead(student, self.options)
+                                     + [""] * (len(self.head.steps) * per_step + self.total))
+
+    def add(self, record: StudentRecord) -> None:
+        self._missing_before(record.index)  # a missing student of the same index comes after
+        if record.id in self.skip:
+            return
+        cells = _lead(record.student, self.options)
         by_step = {s.step_id: s for s in record.run.steps}
-        for step_id in steps:
+        for step_id in self.head.steps:
             step = by_step.get(step_id)
             if step is None:
-                cells += [""] * per_step
+                cells += [""] * (2 if self.feedback else 1)
                 continue
-            cells.append(marker if step.ungraded_points > 0 else number(step.score))
-            if feedback:
-                cells.append(step_feedback(step, options.lang))
-        if total:
-            cells.append(marker if record.has_error else number(record.run.score))
-        rows.append((record.index, cells))
-    for student in missing:
-        if str(student.get("id")) in skip:
-            continue
-        rows.append((int(student.get("index", 0)),
-                     _lead(student, options) + [""] * (len(steps) * per_step + total)))
-    for _, cells in sorted(rows, key=lambda r: r[0]):
-        writer.writerow(cells)
+            cells.append(self.marker if step.ungraded_points > 0 else number(step.score))
+            if self.feedback:
+                cells.append(step_feedback(step, self.options.lang))
+        if self.total:
+            cells.append(self.marker if record.has_error else number(record.run.score))
+        self.writer.writerow(cells)
+
+    def end(self) -> None:
+        self._missing_before(float("inf"))
+
+
+def gradebook_csv(records: Sequence[StudentRecord], options: GradebookOptions,
+                  missing: Sequence[dict[str, Any]] = ()) -> str:
+    """One row per student in roster order (the whole class in memory: outputs.write_class streams)."""
+    ordered = sorted(records, key=lambda r: r.index)
+    briefs = [Brief.of(r) for r in ordered]
+    out = io.StringIO()
+    book = GradebookWriter(out, ClassHead.of(briefs), briefs, options, missing)
+    for record in ordered:
+        book.add(record)
+    book.end()
     return out.getvalue()

@@ -9,20 +9,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sys
-import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from labcheck.autograders import gradescope_results, prairielearn_results
-from labcheck.batch.gradebook import GradebookOptions, gradebook_csv, left_out
+from labcheck.batch.brief import Brief, ClassHead, ClassWriter
+from labcheck.batch.gradebook import GradebookOptions, GradebookWriter
 from labcheck.batch.record import StudentRecord, read_record
 from labcheck.core.i18n import Lang
-from labcheck.files import write_json, write_text
-from labcheck.reporters.safe import clean_xml
+from labcheck.core.record import dataclass
+from labcheck.files import atomic_text, write_json, write_text
 
 BATCH_FORMAT = "labcheck-batch/1"
 
@@ -53,13 +54,58 @@ def write_student(out: Path, record: StudentRecord, lang: Lang) -> None:
             sys.stderr.write(f"labcheck: {record.id}: {filename}: {type(exc).__name__}: {exc}\n")
 
 
-def read_records(out: Path) -> list[StudentRecord]:
-    records = []
+def iter_records(out: Path) -> Iterator[tuple[Path, StudentRecord]]:
+    """Every readable record under `out`, one at a time, in the order of their folders' names."""
     for path in sorted((out / "students").glob("*/record.json")):
         record = read_record(path)
         if record is not None:
-            records.append(record)
-    return sorted(records, key=lambda r: r.index)
+            yield path, record
+
+
+def read_records(out: Path) -> list[StudentRecord]:
+    """Every record under `out` in memory, in roster order (tests and small tools; the class
+    outputs read one record at a time: RecordFiles)."""
+    return sorted((record for _, record in iter_records(out)), key=lambda r: r.index)
+
+
+class RecordFiles:
+    """The record files under `out` of the students in `ids` (all when None), read when needed;
+    `known`: their Briefs, from the run that wrote them (no first pass over the files then)."""
+
+    def __init__(self, out: Path, ids: Collection[str] | None = None, known: Sequence[Brief] | None = None,
+                 ) -> None:
+        self.out, self.ids, self.known = out, ids, known
+
+    def briefs(self) -> list[tuple[Any, Brief]]:
+        if self.known is not None:
+            return [(student_dir(self.out, b.id) / "record.json", b) for b in self.known
+                    if self.ids is None or b.id in self.ids]
+        return [(path, Brief.of(record)) for path, record in iter_records(self.out)
+                if self.ids is None or record.id in self.ids]
+
+    def load(self, key: Any) -> StudentRecord:
+        from labcheck.errors import LabcheckError
+
+        record = read_record(key)
+        if record is None:
+            raise LabcheckError(f"{key}: could no longer be read while the class outputs were written")
+        return record
+
+
+class RecordList:
+    """Records already in memory (`labcheck collect` makes them from receipts)."""
+
+    def __init__(self, records: Sequence[StudentRecord]) -> None:
+        self.records = list(records)
+
+    def briefs(self) -> list[tuple[Any, Brief]]:
+        return [(i, Brief.of(record)) for i, record in enumerate(self.records)]
+
+    def load(self, key: Any) -> StudentRecord:
+        return self.records[int(key)]
+
+
+RecordSource = RecordFiles | RecordList
 
 
 def write_batch_meta(out: Path, meta: dict[str, Any]) -> None:
@@ -74,80 +120,60 @@ def read_batch_meta(out: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("format") == BATCH_FORMAT else None
 
 
-def write_class(out: Path, records: Sequence[StudentRecord], gradebook: GradebookOptions, lang: Lang,
-                missing: Sequence[dict[str, Any]] = ()) -> list[str]:
-    """Write the class outputs; return the ids the gradebook had to leave out (no id to match)."""
-    from labcheck.batch.summary_html import summary_html
+@dataclass(frozen=True)
+class ClassWritten:
+    left_out: list[str]  # ids the gradebook had to leave out (no id to match)
+    students: list[Brief]  # in roster order
 
-    write_text(out / "gradebook.csv", gradebook_csv(records, gradebook, missing))
-    write_text(out / "junit.xml", class_junit(records, lang))
-    write_text(out / "summary.html", summary_html(records, lang))
-    return left_out(records, gradebook, missing)
+
+def _briefs(source: RecordSource) -> list[tuple[Any, Brief]]:
+    """Pass 1: each record's Brief, in roster order (ties: in the order the source gives them)."""
+    found = source.briefs()
+    return [found[i] for i in sorted(range(len(found)), key=lambda i: (found[i][1].index, i))]
+
+
+def write_class(out: Path, source: RecordSource | Sequence[StudentRecord], gradebook: GradebookOptions,
+                lang: Lang, missing: Sequence[dict[str, Any]] = (), now: dt.datetime | None = None,
+                ) -> ClassWritten:
+    """Write the gradebook, the class JUnit and the summary, holding one student's results at a time:
+    pass 1 reads every record for the headers (unless the source knows their Briefs), pass 2 reads
+    each again and writes its rows."""
+    from labcheck.batch.class_junit import JunitWriter
+    from labcheck.batch.summary_html import SummaryWriter
+
+    if not isinstance(source, RecordFiles | RecordList):
+        source = RecordList(source)
+    kept = _briefs(source)
+    briefs = [brief for _, brief in kept]
+    head = ClassHead.of(briefs)
+    with atomic_text(out / "gradebook.csv") as book_file, atomic_text(out / "junit.xml") as junit_file, \
+            atomic_text(out / "summary.html") as page_file:
+        book = GradebookWriter(book_file, head, briefs, gradebook, missing)
+        writers: list[ClassWriter] = [book, JunitWriter(junit_file, head, lang),
+                                      SummaryWriter(page_file, head, lang, now)]
+        for key, _ in kept:
+            record = source.load(key)
+            for writer in writers:
+                writer.add(record)
+        for writer in writers:
+            writer.end()
+    return ClassWritten(book.left_out, briefs)
 
 
 def class_junit(records: Sequence[StudentRecord], lang: Lang) -> str:
-    """A testsuite per student; testcase classname `<student>.<lab>.<step>` and name the check id, so
-    classname + name is unique across the file (GitLab keeps only the first of equal pairs)."""
-    from labcheck.reporters.junit import ID_LIMIT, add_case, counts, seconds, to_xml
+    """The class JUnit of records in memory (batch/class_junit.py)."""
+    from labcheck.batch.class_junit import class_junit as whole
 
-    lab = records[0].run.lab_id if records else "labcheck"
-    ordered = sorted(records, key=lambda r: r.index)
-    root = ET.Element("testsuites", name=clean_xml(lab, ID_LIMIT, newlines=False))
-    totals = {"tests": 0, "failures": 0, "errors": 0}
-    for record in ordered:
-        run = record.run
-        student = clean_xml(record.id, ID_LIMIT, newlines=False)
-        suite_counts = counts(run.checks)
-        attrib = {"name": student, **{k: str(v) for k, v in suite_counts.items()},
-                  "time": seconds(run.duration_s), "package": clean_xml(run.lab_id, ID_LIMIT, newlines=False)}
-        if run.started_at:
-            attrib["timestamp"] = clean_xml(run.started_at[:19], 64, newlines=False)
-        suite = ET.SubElement(root, "testsuite", attrib)
-        props = ET.SubElement(suite, "properties")
-        for key in ("name", "email", "sis_id"):
-            if record.student.get(key):
-                ET.SubElement(props, "property", name=key,
-                              value=clean_xml(record.student[key], newlines=False))
-        ET.SubElement(props, "property", name="score", value=f"{run.score:g}")
-        ET.SubElement(props, "property", name="max_score", value=f"{run.max_score:g}")
-        for step in run.steps:
-            classname = clean_xml(f"{record.id}.{run.lab_id}.{step.step_id}", 3 * ID_LIMIT, newlines=False)
-            for c in step.checks:
-                add_case(suite, classname, c, lang, verbose=False,
-                         name=clean_xml(c.check_id, ID_LIMIT, newlines=False))
-        for key in totals:
-            totals[key] += suite_counts[key]
-    for key, total in totals.items():
-        root.set(key, str(total))
-    root.set("time", seconds(_class_wall(ordered)))
-    return to_xml(root)
+    return whole(records, lang)
 
 
-def _class_wall(records: Sequence[StudentRecord]) -> float:
-    """Wall-clock seconds from the first student's start to the last one's end (students are graded
-    in parallel, so their times do not add up); the longest run when start times are unknown."""
-    import datetime as dt
-
-    spans = []
-    for record in records:
-        try:
-            start = dt.datetime.fromisoformat(record.run.started_at).timestamp()
-        except ValueError:
-            return max((r.run.duration_s for r in records), default=0.0)
-        spans.append((start, start + record.run.duration_s))
-    if not spans:
-        return 0.0
-    return max(end for _, end in spans) - min(start for start, _ in spans)
-
-
-def merge_results(inputs: Sequence[Path], out: Path) -> tuple[list[StudentRecord], list[str]]:
-    """Copy every shard's students into `out`; return the records and roster ids nobody graded."""
+def merge_results(inputs: Sequence[Path], out: Path) -> tuple[list[str], list[str]]:
+    """Copy every shard's students into `out`; return the ids copied and roster ids nobody graded."""
     from labcheck.errors import LabcheckError
 
     first: dict[str, Any] | None = None
     owner: dict[str, Path] = {}
     expected: list[str] = []
-    records: list[StudentRecord] = []
     for folder in inputs:
         if folder.resolve() == out.resolve():
             raise LabcheckError(f"{folder}: --out must not be one of the folders to merge")
@@ -161,13 +187,12 @@ def merge_results(inputs: Sequence[Path], out: Path) -> tuple[list[StudentRecord
                 raise LabcheckError(f"{folder}: {key} {meta.get(key)} differs from {inputs[0]}'s "
                                     f"{first.get(key)}; merge outputs of one grading only")
         expected += [str(s) for s in meta.get("students", [])]
-        for record in read_records(folder):
+        for _, record in iter_records(folder):
             if record.id in owner:
                 raise LabcheckError(f"student {record.id} is in both {owner[record.id]} and {folder}")
             owner[record.id] = folder
             shutil.copytree(student_dir(folder, record.id), student_dir(out, record.id), dirs_exist_ok=True)
-            records.append(record)
     assert first is not None
     write_batch_meta(out, {k: v for k, v in first.items() if k not in ("format", "shard", "students")}
                      | {"students": expected, "merged_from": [str(p) for p in inputs]})
-    return sorted(records, key=lambda r: r.index), [s for s in expected if s not in owner]
+    return list(owner), [s for s in expected if s not in owner]

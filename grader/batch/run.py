@@ -2,7 +2,8 @@
 
 Each student's grading runs in its own daemon thread that a supervisor joins with a timeout,
 so a cluster that hangs ends as `error` for that student while the others finish; each
-finished student is written to disk at once, so an interrupted run loses nothing.
+finished student is written to disk at once, so an interrupted run loses nothing, and only
+its Brief is kept (batch/brief.py): the class outputs are made from the files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from labcheck.batch.brief import Brief
 from labcheck.batch.outputs import student_dir, write_student
 from labcheck.batch.record import StudentRecord, read_record, timeout_problem, ungraded_run
 from labcheck.batch.roster import Student
@@ -66,13 +68,13 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _already_graded(out: Path, student: Student, lab: Lab, step_ids: list[str]) -> StudentRecord | None:
+def _already_graded(out: Path, student: Student, lab: Lab, step_ids: list[str]) -> Brief | None:
     record = read_record(student_dir(out, student.id) / "record.json")
     if record is None or record.has_error or record.run.lab_id != lab.id:
         return None  # ungraded students are tried again
     if [s.step_id for s in record.run.steps] != step_ids:
         return None
-    return record
+    return Brief.of(record)
 
 
 class _Progress:
@@ -81,9 +83,9 @@ class _Progress:
         self.enabled = bool(getattr(stream, "isatty", lambda: False)())
         self.done = self.errors = 0
 
-    def step(self, record: StudentRecord) -> None:
+    def step(self, brief: Brief) -> None:
         self.done += 1
-        self.errors += record.has_error
+        self.errors += brief.has_error
         if self.enabled:
             width = 24
             filled = int(width * self.done / max(self.total, 1))
@@ -98,23 +100,24 @@ class _Progress:
 
 
 def grade_roster(lab: Lab, step_ids: list[str], students: list[Student], options: BatchOptions,
-                 grade_fn: GradeFn, stream: TextIO = sys.stderr) -> list[StudentRecord]:
-    """Grade every student (skipping graded ones with resume); records come back in roster order."""
-    records: dict[str, StudentRecord] = {}
+                 grade_fn: GradeFn, stream: TextIO = sys.stderr) -> list[Brief]:
+    """Grade every student (skipping graded ones with resume), each written to `options.out` as it
+    ends; their Briefs come back in roster order (read the records from the files)."""
+    briefs: dict[str, Brief] = {}
     todo = []
     for student in students:
         done = _already_graded(options.out, student, lab, step_ids) if options.resume else None
         if done is not None:
-            records[student.id] = done
+            briefs[student.id] = done
         else:
             todo.append(student)
-    if options.resume and records:
-        stream.write(tr("batch.resumed", options.lang, count=len(records), out=options.out) + "\n")
+    if options.resume and briefs:
+        stream.write(tr("batch.resumed", options.lang, count=len(briefs), out=options.out) + "\n")
     progress = _Progress(len(todo), options.lang, stream)
 
     stop = threading.Event()  # set on Ctrl-C: supervisors stop waiting, nothing half-done is written
 
-    def supervise(student: Student) -> StudentRecord | None:
+    def supervise(student: Student) -> Brief | None:
         box: dict[str, object] = {}
         started, start = _now(), time.monotonic()
 
@@ -141,18 +144,18 @@ def grade_roster(lab: Lab, step_ids: list[str], students: list[Student], options
                                started, elapsed)
         record = StudentRecord.of(student, run)
         write_student(options.out, record, options.lang)
-        return record
+        return Brief.of(record)  # the results are on disk now, and dropped here
 
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs), thread_name_prefix="labcheck-batch")
     try:
         futures = [pool.submit(supervise, s) for s in todo]
         for future in as_completed(futures):
-            record = future.result()
-            if record is not None:
-                records[record.id] = record
-                progress.step(record)
+            brief = future.result()
+            if brief is not None:
+                briefs[brief.id] = brief
+                progress.step(brief)
     finally:
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
         progress.close()
-    return sorted(records.values(), key=lambda r: r.index)
+    return sorted(briefs.values(), key=lambda r: r.index)

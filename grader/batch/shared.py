@@ -5,8 +5,12 @@ one version check and, per kind, one list across all namespaces (field selector:
 system namespaces the roster does not name) instead of one list per student. A list is
 reused while it is younger than the lab's poll interval, so no student ever sees older data
 than one round of their own polling would; with one look (--wait 0) each list is fetched once
-for the whole batch round. A cluster-wide list the account may not make
-(RBAC on namespaces only) falls back to per-namespace lists for that kind.
+for the whole batch round (in pages of 500: one list still). The same list answers a student's
+look across all namespaces (checks/nearby.py: "your Pod is in namespace X") by every object's
+metadata (not the system namespaces'), so a class of unfinished learners is not one cluster-wide
+list each. The lists are kept packed (batch/snapshot.py): memory flat in the class size. A
+cluster-wide list the account may not make (RBAC on namespaces only) falls back to per-namespace
+lists for that kind.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from labcheck.batch.snapshot import Snapshot
 from labcheck.core.answers import ExecResult, HttpResult
 from labcheck.core.i18n import msg
 from labcheck.core.kinds import kind_info
-from labcheck.core.record import dataclass, field
 from labcheck.errors import ClusterError
 from labcheck.session import Connection
 
@@ -30,13 +34,6 @@ if TYPE_CHECKING:
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 MIN_STUDENTS = 2  # fewer students on a cluster: per-namespace lists cost less
 ERROR_AGE = 0.25  # seconds a failed cluster-wide list stands for the students who wait on it
-
-
-@dataclass
-class _Snapshot:
-    taken: float
-    by_namespace: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
-    error: ClusterError | None = None
 
 
 class SharedCluster:
@@ -51,7 +48,7 @@ class SharedCluster:
         self.field_selector = ",".join(f"metadata.namespace!={ns}" for ns in SYSTEM_NAMESPACES
                                        if ns not in self.namespaces)
         self.per_namespace: set[str] = set()  # kinds the account may not list cluster-wide
-        self._snapshots: dict[str, _Snapshot] = {}
+        self._snapshots: dict[str, Snapshot] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -59,7 +56,7 @@ class SharedCluster:
         with self._lock:
             return self._locks.setdefault(kind, threading.Lock())
 
-    def snapshot(self, kind: str) -> _Snapshot:
+    def snapshot(self, kind: str) -> Snapshot:
         """The kind across the roster's namespaces, fetched once per `max_age` for everyone."""
         with self._kind_lock(kind):  # one fetch in flight per kind; the others wait and reuse it
             found = self._snapshots.get(kind)
@@ -68,23 +65,19 @@ class SharedCluster:
                     self.max_age if found.error is None else min(self.max_age, ERROR_AGE)):
                 return found
             taken = time.monotonic()
-            namespaced = kind_info(kind).namespaced
+            selector = self.field_selector if kind_info(kind).namespaced else ""
             try:
-                items = self.cluster.list(kind, None, self.field_selector if namespaced else "")
+                found = Snapshot.of_pages(taken, kind, self.cluster.list_pages(kind, None, selector),
+                                          self.namespaces)
             except ClusterError as exc:
-                found = _Snapshot(taken, error=exc)
-            else:
-                found = _Snapshot(taken)
-                for item in items:
-                    ns = (item.get("metadata") or {}).get("namespace") if namespaced else None
-                    if ns is None or ns in self.namespaces:
-                        found.by_namespace.setdefault(ns, []).append(item)
+                found = Snapshot(taken, error=exc)
             self._snapshots[kind] = found
             return found
 
     def list(self, kind: str, namespace: str | None, own: KubeCluster) -> list[dict[str, Any]]:
         namespaced = kind_info(kind).namespaced
-        if namespaced and (namespace not in self.namespaces or kind in self.per_namespace):
+        if namespaced and kind in self.per_namespace or \
+                namespaced and namespace is not None and namespace not in self.namespaces:
             return own.list(kind, namespace)
         found = self.snapshot(kind)
         if found.error is not None:
@@ -92,13 +85,15 @@ class SharedCluster:
                 self.per_namespace.add(kind)
                 return own.list(kind, namespace)
             raise found.error
-        return found.by_namespace.get(namespace if namespaced else None, [])
+        if namespaced and namespace is None:  # every student who looks elsewhere: one list, not one each
+            return found.everywhere()
+        return found.in_namespace(namespace if namespaced else None)
 
     def namespace_exists(self, namespace: str, own: KubeCluster) -> bool | None:
         found = self.snapshot("Namespace")
         if found.error is not None:
             return own.namespace_exists(namespace)
-        return any(n["metadata"].get("name") == namespace for n in found.by_namespace.get(None, []))
+        return any(n["metadata"].get("name") == namespace for n in found.cluster_scoped)
 
 
 class StudentCluster:

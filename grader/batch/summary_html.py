@@ -7,11 +7,14 @@ Every value from a roster, a lab or a cluster goes through html.escape.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from html import escape
+from typing import TextIO
 
 from labcheck import __version__
-from labcheck.batch.gradebook import number, step_ids
+from labcheck.batch.brief import Brief, ClassHead
+from labcheck.batch.gradebook import number
 from labcheck.batch.record import StudentRecord
 from labcheck.core.i18n import Lang, tr
 from labcheck.core.results import Outcome
@@ -47,78 +50,89 @@ def _cell(score: float, max_score: float, ungraded: float, lang: Lang) -> str:
     return f'<td class="{_bucket(score, max_score)}">{number(score)}/{number(max_score)}</td>'
 
 
-def _heatmap(records: Sequence[StudentRecord], steps: list[str], lang: Lang) -> list[str]:
-    out = ["<table>", "<thead><tr>", f'<th class="who">{escape(tr("html.student", lang))}</th>']
-    out += [f"<th>{escape(s)}</th>" for s in steps]
-    out += [f'<th>{escape(tr("html.total", lang))}</th>', "</tr></thead><tbody>"]
-    for record in records:
+class SummaryWriter:
+    """summary.html written as the students come, in roster order: the heatmap row by row; pass
+    rates and who could not be graded (a few numbers per check, a line per such student) at the end."""
+
+    def __init__(self, stream: TextIO, head: ClassHead, lang: Lang, now: dt.datetime | None = None) -> None:
+        self.stream, self.head, self.lang = stream, head, lang
+        self.stats: dict[tuple[str, str], list[int]] = {}  # (step, check) -> [passed, graded, errors]
+        self.titles: dict[tuple[str, str], str] = {}
+        self.errored: list[tuple[str, str]] = []  # id, why it could not be graded
+        lab = head.lab_title.get(lang) if head.lab_title else ""
+        when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+        title = escape(tr("html.title", lang, lab=lab))
+        generated = tr("html.generated", lang, students=head.students, when=when, version=__version__)
+        html_lang = "zh-CN" if lang == "zh" else "en"
+        self._lines(["<!DOCTYPE html>", f'<html lang="{html_lang}"><head><meta charset="utf-8">',
+                     '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                     f"<title>{title}</title><style>{CSS}</style></head><body>", f"<h1>{title}</h1>",
+                     f'<p class="note">{escape(generated)}</p>',
+                     f'<h2>{escape(tr("html.heatmap", lang))}</h2>',
+                     f'<p class="note">{escape(tr("html.legend", lang))}</p>',
+                     "<table>", "<thead><tr>", f'<th class="who">{escape(tr("html.student", lang))}</th>'])
+        self._lines([f"<th>{escape(s)}</th>" for s in head.steps])
+        self._lines([f'<th>{escape(tr("html.total", lang))}</th>', "</tr></thead><tbody>"])
+
+    def _lines(self, lines: list[str]) -> None:
+        self.stream.write("".join(line + "\n" for line in lines))
+
+    def add(self, record: StudentRecord) -> None:
+        lang, run = self.lang, record.run
         who = escape(record.id) + (" " + escape(str(record.student.get("name", ""))))
         row = [f'<tr><td class="who">{who}</td>']
-        by_step = {s.step_id: s for s in record.run.steps}
-        for step_id in steps:
+        by_step = {s.step_id: s for s in run.steps}
+        for step_id in self.head.steps:
             step = by_step.get(step_id)
             row.append("<td></td>" if step is None else
                        _cell(step.score, step.max_score, step.ungraded_points, lang))
-        run = record.run
         ungraded = run.ungraded_points + (1 if run.cluster_problem is not None else 0)
         row.append(_cell(run.score, run.max_score, ungraded, lang) + "</tr>")
-        out.append("".join(row))
-    out.append("</tbody></table>")
-    return out
-
-
-def _pass_rates(records: Sequence[StudentRecord], lang: Lang) -> list[str]:
-    stats: dict[tuple[str, str], list[int]] = {}  # (step, check) -> [passed, graded, errors]
-    titles: dict[tuple[str, str], str] = {}
-    for record in records:
-        for c in record.run.checks:
+        self._lines(["".join(row)])
+        for c in run.checks:
             key = (c.step_id, c.check_id)
-            entry = stats.setdefault(key, [0, 0, 0])
-            titles.setdefault(key, c.title.get(lang))
+            entry = self.stats.setdefault(key, [0, 0, 0])
+            self.titles.setdefault(key, c.title.get(lang))
             if not c.graded:
                 entry[2] += 1
                 continue
             entry[1] += 1
             entry[0] += c.outcome is Outcome.PASSED
-    order = sorted(stats, key=lambda k: (stats[k][0] / stats[k][1] if stats[k][1] else 2.0, k))
-    out = ["<table>", f'<thead><tr><th class="who">{escape(tr("html.check", lang))}</th>'
-           f'<th>{escape(tr("html.pass_rate", lang))}</th><th>{escape(tr("html.errors", lang))}</th>'
-           "</tr></thead><tbody>"]
-    for key in order:
-        passed, graded, errors = stats[key]
-        pct = 100.0 * passed / graded if graded else 0.0
-        bar = f'<span class="track"><span class="bar" style="width:{pct:.0f}%"></span></span>'
-        label = f"{escape(key[0])} {escape(key[1])}: {escape(titles[key])}"
-        out.append(f'<tr><td class="who">{label}</td><td class="who">{bar}{passed}/{graded} '
-                   f"({pct:.0f}%)</td><td>{errors}</td></tr>")
-    out.append("</tbody></table>")
-    return out
+        if record.has_error:
+            problem = run.cluster_problem.get(lang) if run.cluster_problem else next(
+                (c.message.get(lang) for c in run.checks if not c.graded), "")
+            self.errored.append((record.id, problem))
+
+    def end(self) -> None:
+        lang, stats = self.lang, self.stats
+        out = ["</tbody></table>", f'<h2>{escape(tr("html.checks", lang))}</h2>']
+        order = sorted(stats, key=lambda k: (stats[k][0] / stats[k][1] if stats[k][1] else 2.0, k))
+        out += ["<table>", f'<thead><tr><th class="who">{escape(tr("html.check", lang))}</th>'
+                f'<th>{escape(tr("html.pass_rate", lang))}</th><th>{escape(tr("html.errors", lang))}</th>'
+                "</tr></thead><tbody>"]
+        for key in order:
+            passed, graded, errors = stats[key]
+            pct = 100.0 * passed / graded if graded else 0.0
+            bar = f'<span class="track"><span class="bar" style="width:{pct:.0f}%"></span></span>'
+            label = f"{escape(key[0])} {escape(key[1])}: {escape(self.titles[key])}"
+            out.append(f'<tr><td class="who">{label}</td><td class="who">{bar}{passed}/{graded} '
+                       f"({pct:.0f}%)</td><td>{errors}</td></tr>")
+        out.append("</tbody></table>")
+        out += [f'<h2>{escape(tr("html.errors", lang))}: {len(self.errored)}</h2>']
+        if self.errored:
+            out.append(f"<p>{escape(tr('html.error_count', lang, count=len(self.errored)))}</p><ul>")
+            out += [f"<li>{escape(sid)}: {escape(problem)}</li>" for sid, problem in self.errored]
+            out.append("</ul>")
+        out.append("</body></html>")
+        self._lines(out)
 
 
 def summary_html(records: Sequence[StudentRecord], lang: Lang, now: dt.datetime | None = None) -> str:
-    records = sorted(records, key=lambda r: r.index)
-    lab = records[0].run.lab_title.get(lang) if records else ""
-    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    title = escape(tr("html.title", lang, lab=lab))
-    errored = [r for r in records if r.has_error]
-    generated = tr("html.generated", lang, students=len(records), when=when, version=__version__)
-    html_lang = "zh-CN" if lang == "zh" else "en"
-    out = ["<!DOCTYPE html>", f'<html lang="{html_lang}"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{title}</title><style>{CSS}</style></head><body>", f"<h1>{title}</h1>",
-           f'<p class="note">{escape(generated)}</p>',
-           f'<h2>{escape(tr("html.heatmap", lang))}</h2>',
-           f'<p class="note">{escape(tr("html.legend", lang))}</p>']
-    out += _heatmap(records, step_ids(records), lang)
-    out += [f'<h2>{escape(tr("html.checks", lang))}</h2>']
-    out += _pass_rates(records, lang)
-    out += [f'<h2>{escape(tr("html.errors", lang))}: {len(errored)}</h2>']
-    if errored:
-        out.append(f"<p>{escape(tr('html.error_count', lang, count=len(errored)))}</p><ul>")
-        for r in errored:
-            problem = r.run.cluster_problem.get(lang) if r.run.cluster_problem else next(
-                (c.message.get(lang) for c in r.run.checks if not c.graded), "")
-            out.append(f"<li>{escape(r.id)}: {escape(problem)}</li>")
-        out.append("</ul>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    """The page for a class in memory (outputs.write_class streams it from the record files)."""
+    ordered = sorted(records, key=lambda r: r.index)
+    out = io.StringIO()
+    page = SummaryWriter(out, ClassHead.of([Brief.of(r) for r in ordered]), lang, now)
+    for record in ordered:
+        page.add(record)
+    page.end()
+    return out.getvalue()

@@ -15,7 +15,7 @@ from labcheck.errors import ClusterError, status_error, transport_error
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from labcheck.core.i18n import Text
     from labcheck.kube.transport import RestClient
@@ -84,10 +84,14 @@ class KubeCluster:
 
     def list(self, kind: str, namespace: str | None, field_selector: str = "") -> list[dict[str, Any]]:
         """Every object of a kind in a namespace (None: all namespaces), page by page."""
+        return [item for page in self.list_pages(kind, namespace, field_selector) for item in page]
+
+    def list_pages(self, kind: str, namespace: str | None,
+                   field_selector: str = "") -> Iterator[builtins.list[dict[str, Any]]]:
+        """`list` one page (PAGE_SIZE objects) at a time: a class's list need not be held whole."""
         info = kind_info(kind)
         path = info.list_path(namespace)
         what = f"list {info.plural}" + (f" in namespace {namespace}" if info.namespaced and namespace else "")
-        items: list[dict[str, Any]] = []
         token = ""
         while True:
             query: list[tuple[str, Any]] = [("limit", PAGE_SIZE)]
@@ -96,12 +100,13 @@ class KubeCluster:
             if token:
                 query.append(("continue", token))
             data = self.get_json(path, query, what)
-            for item in data.get("items") or []:
+            items: builtins.list[dict[str, Any]] = data.get("items") or []
+            for item in items:
                 item.setdefault("kind", kind)
-                items.append(item)
+            yield items
             token = (data.get("metadata") or {}).get("continue") or ""
             if not token:
-                return items
+                return
 
     def watch_hub(self, note: Callable[[Text], None] | None = None, poll_interval: float = 1.0,
                   cond: threading.Condition | None = None) -> WatchHub:

@@ -9,11 +9,14 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xmlschema
@@ -174,6 +177,35 @@ def test_resume_and_shards_merged_equal_one_run(klass: Class) -> None:
     assert (klass.root / "merged" / "gradebook.csv").read_text() == whole
     ids = [s.get("name") for s in ET.parse(klass.root / "merged" / "junit.xml").getroot()]
     assert ids == list(klass.kinds)
+
+
+def test_one_look_lists_each_kind_once_for_the_whole_class(klass: Class) -> None:
+    """--wait 0: the 30 students on the cluster cost one /version and, per kind, one list across all
+    namespaces (a page after the first, `continue=`, is the same list), then their own logs and execs."""
+    from labcheck.kube.client import USER_AGENT
+
+    start = klass.cluster.audit_log.stat().st_size
+    proc = labcheck("grade", "--roster", str(klass.roster), "--steps", ",".join(STEPS), "--out", "one-look",
+                    "--jobs", "8", "--timeout", "120", "--wait", "0", "--files", "files", cwd=klass.root)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+
+    def grader_events() -> list[dict[str, Any]]:
+        with klass.cluster.audit_log.open("rb") as f:
+            f.seek(start)
+            lines = f.read().splitlines()
+        return [json.loads(line) for line in lines if USER_AGENT.encode() in line]
+
+    def lists() -> Counter[str]:
+        return Counter(e["objectRef"]["resource"] for e in grader_events() if e["verb"] == "list"
+                       and "continue=" not in e["requestURI"])
+
+    kinds = {"pods", "services", "endpointslices", "nodes", "namespaces"}  # what step-04 reads
+    klass.cluster.wait_for("the grader's lists in the audit log", lambda: set(lists()) >= kinds, timeout=10)
+    time.sleep(1)  # the audit log is written as requests end: let any late one arrive
+    assert lists() == {kind: 1 for kind in lists()} and set(lists()) >= kinds, lists()
+    events = grader_events()
+    assert not [e["requestURI"] for e in events if e["verb"] == "list" and e["objectRef"].get("namespace")]
+    assert sum(1 for e in events if e["requestURI"] == "/version") == 1
 
 
 def test_collect_flags_a_copied_receipt_and_a_tampered_digest(klass: Class) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.batch.gradebook import GradebookOptions
-from labcheck.batch.outputs import merge_results, read_records, write_batch_meta, write_class
+from labcheck.batch.outputs import RecordFiles, merge_results, read_records, write_batch_meta, write_class
 from labcheck.batch.roster import Student, shard
 from labcheck.batch.run import BatchOptions, grade_roster
 from labcheck.core.results import Outcome, RunResult
@@ -35,10 +35,13 @@ def test_hung_and_crashing_students_end_as_error_and_the_others_are_kept(tmp_pat
     students = roster(tmp_path, 12)
     out = tmp_path / "out"
     start = time.monotonic()
-    records = grade_roster(LAB, STEPS, students, BatchOptions(out=out, jobs=4, timeout=1.0), fake_grade,
-                           stream=io.StringIO())
+    briefs = grade_roster(LAB, STEPS, students, BatchOptions(out=out, jobs=4, timeout=1.0), fake_grade,
+                          stream=io.StringIO())
     assert time.monotonic() - start < 10
     RELEASE.set()
+    assert [b.id for b in briefs] == [s.id for s in students]
+    assert {b.id for b in briefs if b.has_error} == {"s03", "s04"}
+    records = read_records(out)  # the runner keeps no results: they are on disk
     assert [r.id for r in records] == [s.id for s in students]
     errors = {r.id: r for r in records if r.has_error}
     assert set(errors) == {"s03", "s04"}
@@ -49,7 +52,6 @@ def test_hung_and_crashing_students_end_as_error_and_the_others_are_kept(tmp_pat
     for s in students:
         folder = out / "students" / s.id
         assert {p.name for p in folder.iterdir()} >= {"record.json", "junit.xml", "report.json", "gradescope"}
-    assert [r.id for r in read_records(out)] == [s.id for s in students]
 
 
 def test_resume_skips_graded_students_and_retries_ungraded_ones(tmp_path: Path) -> None:
@@ -74,11 +76,11 @@ def test_resume_skips_graded_students_and_retries_ungraded_ones(tmp_path: Path) 
         return make_run()
 
     stream = io.StringIO()
-    records = grade_roster(LAB, STEPS, students, BatchOptions(out=out, jobs=2, resume=True), second,
-                           stream=stream)
+    briefs = grade_roster(LAB, STEPS, students, BatchOptions(out=out, jobs=2, resume=True), second,
+                          stream=stream)
     assert sorted(calls) == ["s02", "s04", "s05"]
     assert "3 students already graded" in stream.getvalue()
-    assert [r.id for r in records] == [s.id for s in students] and not any(r.has_error for r in records)
+    assert [b.id for b in briefs] == [s.id for s in students] and not any(b.has_error for b in briefs)
 
 
 def test_shards_merged_equal_one_run(tmp_path: Path) -> None:
@@ -94,8 +96,8 @@ def test_shards_merged_equal_one_run(tmp_path: Path) -> None:
     whole = tmp_path / "whole"
     meta = {"lab": "pods", "steps": STEPS, "scenario_digest": "sha256:x"}
     write_batch_meta(whole, {**meta, "students": [s.id for s in students]})
-    write_class(whole, grade_roster(LAB, STEPS, students, BatchOptions(out=whole), grade,
-                                    stream=io.StringIO()), options, "en")
+    grade_roster(LAB, STEPS, students, BatchOptions(out=whole), grade, stream=io.StringIO())
+    write_class(whole, RecordFiles(whole), options, "en")
     shards = []
     for index in range(3):
         part = shard(students, index, 3)
@@ -104,9 +106,9 @@ def test_shards_merged_equal_one_run(tmp_path: Path) -> None:
         grade_roster(LAB, STEPS, part, BatchOptions(out=folder, jobs=3), grade, stream=io.StringIO())
         shards.append(folder)
     merged = tmp_path / "merged"
-    records, missing = merge_results(shards, merged)
-    write_class(merged, records, options, "en")
-    assert missing == []
+    copied, missing = merge_results(shards, merged)
+    write_class(merged, RecordFiles(merged, set(copied)), options, "en")
+    assert missing == [] and sorted(copied) == [s.id for s in students]
     for name in ("gradebook.csv", "junit.xml"):
         assert (merged / name).read_text() == (whole / name).read_text(), name
     with pytest.raises(LabcheckError, match="s00 is in both"):

@@ -59,3 +59,10 @@ def test_python_dash_m_labcheck_runs() -> None:
     out = subprocess.run([sys.executable, "-m", "labcheck", "--version"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0 and "0.1.0" in out.stdout, out.stdout + out.stderr
+
+
+def test_data_classes_come_from_labcheck_core_record() -> None:
+    """The standard library's dataclasses costs ~1 ms a class at every start (labcheck/core/record.py)."""
+    offenders = [str(p.relative_to(ROOT)) for p in [*ROOT.glob("grader/**/*.py"), *ROOT.glob("checks/*.py")]
+                 if re.search(r"^\s*(from dataclasses import|import dataclasses)", p.read_text(encoding="utf-8"), re.M)]
+    assert offenders == []
