@@ -13,16 +13,23 @@ import os
 import socket
 import ssl
 import struct
+from typing import Any
 
 from labcheck.errors import ProxyFailed
 from labcheck.kube.proxy import Proxy
 
 
+def wire_name(host: str) -> Any:
+    """A host name as the resolver and TLS take it: an ASCII name as bytes, which skips the IDNA
+    codec (and the stringprep tables it imports, ~2 ms of a start) for names that need none."""
+    return host.encode("ascii") if host.isascii() else host
+
+
 def open_socket(host: str, port: int, proxy: Proxy | None, timeout: float) -> socket.socket:
     if proxy is None:
-        return socket.create_connection((host, port), timeout=timeout)
+        return socket.create_connection((wire_name(host), port), timeout=timeout)
     try:
-        sock = socket.create_connection((proxy.host, proxy.port), timeout=timeout)
+        sock = socket.create_connection((wire_name(proxy.host), proxy.port), timeout=timeout)
     except OSError as exc:
         raise ProxyFailed(f"cannot connect to the proxy {proxy}: {exc.strerror or exc}") from None
     try:

@@ -11,6 +11,7 @@ import socket
 from urllib.parse import urlsplit
 
 from labcheck.core.answers import HttpResult, Unreachable, reason_of
+from labcheck.kube.dial import wire_name
 from labcheck.kube.wire import Connection
 
 MAX_BODY = 64 * 1024
@@ -23,7 +24,7 @@ def _connection(scheme: str, host: str, port: int | None, timeout: float) -> Con
     default = 443 if scheme == "https" else 80
 
     def dial(timeout: float) -> socket.socket:
-        sock = socket.create_connection((host, port or default), timeout=timeout)
+        sock = socket.create_connection((wire_name(host), port or default), timeout=timeout)
         if scheme == "http":
             return sock
         import ssl

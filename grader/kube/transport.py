@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from labcheck.kube.credentials import Credentials
-from labcheck.kube.dial import open_socket, ssl_context
+from labcheck.kube.dial import open_socket, ssl_context, wire_name
 from labcheck.kube.kubeconfig import config_error
 from labcheck.kube.proxy import Proxy, proxy_for
 from labcheck.kube.resolve import Resolved
@@ -85,7 +85,7 @@ class RestClient:
         if not self.https:
             return sock
         try:
-            return self.ssl_context().wrap_socket(sock, server_hostname=self.server_name)
+            return self.ssl_context().wrap_socket(sock, server_hostname=wire_name(self.server_name))
         except BaseException:
             sock.close()
             raise

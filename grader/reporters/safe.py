@@ -40,7 +40,8 @@ _XML_ILLEGAL = ("[\ufdd0-\ufdef\ufffe\uffff"
                 + "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF)) + "]")
 _LINE_BREAKS = r"[ \t]*\n[ \t\n]*"
 # anything clean() changes besides the cut: ESC/CSI (\x1b, \x9b), CR, TAB, LF, controls, bidi, surrogates
-_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# (each of them is also one str.isprintable() is False for, which is checked first: most text is)
+_SUSPECT = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
 def fix_surrogates(text: str) -> str:
@@ -58,7 +59,7 @@ def clean(text: object, limit: int = 2000, *, newlines: bool = False) -> str:
     """
     raw = "" if text is None else str(text)
     limit = max(limit, 1)
-    if len(raw) <= limit and not _SUSPECT.search(raw):  # most text: nothing to remove or cut
+    if len(raw) <= limit and (raw.isprintable() or not re.search(_SUSPECT, raw)):  # nothing to remove or cut
         return raw if newlines else raw.strip()
     read = limit * _READ_FACTOR + _READ_SLACK
     cut = len(raw) > read
