@@ -18,8 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labcheck import __version__
-from labcheck.core.sha import sha256
+from labcheck.labcache import cache_root, code_fingerprint
 
 FORMAT = "labcheck-cli-table/1"
 FAST: dict[str, frozenset[str]] = {  # the parameters a plain command line may set here
@@ -35,14 +34,8 @@ _NO = object()
 
 
 def table_path() -> Path:
-    package = Path(__file__).parent
-    stamp = [__version__, sys.version]
-    for name in SOURCES:
-        st = (package / name).stat()
-        stamp.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    key = sha256("\0".join(stamp).encode()).hexdigest()[:32]
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "labcheck" / f"cli-{key}.json"
+    """Beside the lab cache, keyed as its entries are (labcheck's version, the CLI's sources)."""
+    return cache_root() / f"cli-{code_fingerprint(SOURCES)[:32]}.json"
 
 
 def read_table() -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,9 +34,14 @@ RESTARTED = "LABCHECK_LAB_CACHE_RESTARTED"
 _loaded: dict[str, dict[str, Any]] = {}  # entry path -> its JSON, read by prefer_light
 
 
-def cache_dir() -> Path:
+def cache_root() -> Path:
+    """$XDG_CACHE_HOME/labcheck, else ~/.cache/labcheck: the labs/ folder and the CLI's table."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "labcheck" / "labs"
+    return Path(base) / "labcheck"
+
+
+def cache_dir() -> Path:
+    return cache_root() / "labs"
 
 
 def lab_digest(lab_root: str | Path) -> str:
@@ -49,10 +55,12 @@ def lab_digest(lab_root: str | Path) -> str:
     return "sha256:" + sha.hexdigest()
 
 
-def _code_fingerprint() -> str:
+def code_fingerprint(sources: Iterable[str] = FORMAT_SOURCES) -> str:
+    """labcheck's version and the size and time of each of its source files named (a folder: its
+    modules), so that any change to them is a new key."""
     package = Path(__file__).parent  # the installed layout (labcheck/checks), links followed by stat
     sha = sha256(__version__.encode())
-    for name in FORMAT_SOURCES:
+    for name in sources:
         target = package / name
         for path in sorted(target.glob("*.py")) if target.is_dir() else [target]:
             with_stat = path.stat()
@@ -61,7 +69,7 @@ def _code_fingerprint() -> str:
 
 
 def entry_path(root: Path, digest: str) -> Path:
-    key = sha256(f"{digest}\0{_code_fingerprint()}\0{root.resolve()}".encode()).hexdigest()[:40]
+    key = sha256(f"{digest}\0{code_fingerprint()}\0{root.resolve()}".encode()).hexdigest()[:40]
     return cache_dir() / f"{key}.json"
 
 

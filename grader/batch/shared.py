@@ -76,8 +76,8 @@ class SharedCluster:
 
     def list(self, kind: str, namespace: str | None, own: KubeCluster) -> list[dict[str, Any]]:
         namespaced = kind_info(kind).namespaced
-        if namespaced and kind in self.per_namespace or \
-                namespaced and namespace is not None and namespace not in self.namespaces:
+        outside = namespace is not None and namespace not in self.namespaces
+        if namespaced and (kind in self.per_namespace or outside):
             return own.list(kind, namespace)
         found = self.snapshot(kind)
         if found.error is not None:

@@ -9,12 +9,12 @@ validated before. `labcheck.core.model` picks one or the other once per process.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from labcheck.core.record import is_classvar
+
 _MISSING: Any = object()
-_CLASSVAR = re.compile(r"^(typing\.)?ClassVar\b")
 
 
 class FieldInfo:
@@ -78,7 +78,7 @@ class BaseModel:
                 fields.update(vars(base).get("model_fields", {}))
                 privates.update(vars(base).get("_privates", {}))
         for name, annotation in vars(cls).get("__annotations__", {}).items():
-            if _CLASSVAR.match(str(annotation)):
+            if is_classvar(annotation):
                 continue
             value = vars(cls).get(name, _MISSING)
             if name.startswith("_"):

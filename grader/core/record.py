@@ -36,16 +36,17 @@ def field(*, default_factory: Callable[[], T]) -> T:
     return _Factory(default_factory)  # type: ignore[return-value]
 
 
-def _is_classvar(annotation: object) -> bool:
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return str(text).startswith(("ClassVar", "typing.ClassVar"))
+def is_classvar(annotation: object) -> bool:
+    """`ClassVar[...]`, as a string (`from __future__ import annotations`) or an object: not a field."""
+    text = annotation if isinstance(annotation, str) else str(annotation)
+    return text.split("[", 1)[0].strip() in ("ClassVar", "typing.ClassVar")
 
 
 def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
     """(name, default) in declaration order; the default is _MISSING, a value or a _Factory."""
     out: list[tuple[str, Any]] = []
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-        if _is_classvar(annotation):
+        if is_classvar(annotation):
             continue
         default = cls.__dict__.get(name, _MISSING)
         if default is _MISSING and out and out[-1][1] is not _MISSING:

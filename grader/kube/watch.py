@@ -37,7 +37,7 @@ class _HttpStream:
                     event = json.loads(line)
                     if isinstance(event, dict):
                         yield event
-        except (ProtocolError, ValueError, AttributeError) as exc:  # cut short, or closed meanwhile
+        except (ProtocolError, ValueError) as exc:  # cut short, or closed meanwhile (a closed file)
             raise ConnectionResetError(str(exc)) from None
         finally:
             self.conn.close()  # in the reading thread: a connection is not safe across threads

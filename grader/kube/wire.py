@@ -68,7 +68,8 @@ class Response:
         if not line:
             raise RemoteDisconnected("Remote end closed connection without response")
         parts = line.decode("iso-8859-1").rstrip("\r\n").split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not (parts[1].isdigit() and len(parts[1]) == 3):  # noqa: E501
+        status_ok = len(parts) >= 2 and parts[1].isdigit() and len(parts[1]) == 3
+        if not status_ok or not parts[0].startswith("HTTP/1."):
             raise ProtocolError(f"not an HTTP status line: {line[:40]!r}")
         return parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ""
 
